@@ -1,0 +1,157 @@
+// The one storage interface every engine (memory, SQLite, PostgreSQL, S3) implements. Brokers keep
+// no state of their own, so everything another broker must see goes through here.
+//
+// Invariants every engine keeps (the conformance suite checks them):
+// - An append resolves only once the batch is durable in the engine.
+// - Offsets in a partition are contiguous from logStartOffset to highWatermark, whatever number of
+//   brokers append concurrently; offsets and idempotent-producer checks are assigned atomically.
+// - Readers never see partial state.
+// Kafka errors come back as data (`errorCode`); only internal failures throw, as StorageError.
+// Failed results carry a FailureCode (a literal code other than NONE) so `errorCode === 0` narrows.
+
+import type { ErrorCode, FailureCode } from "../protocol/errors.ts";
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** What the broker learns from a record batch header before handing the batch to an engine. */
+export interface BatchMeta {
+  /** Number of records; offsets taken are [baseOffset, baseOffset + recordCount). */
+  recordCount: number;
+  baseTimestamp: number;
+  maxTimestamp: number;
+  /** -1 for batches from producers that are not idempotent. */
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  isTransactional: boolean;
+  isControl: boolean;
+}
+
+/** A record batch v2 as the client sent it; the engine rewrites only its baseOffset field. */
+export interface AppendBatch {
+  bytes: Uint8Array;
+  meta: BatchMeta;
+}
+
+export type AppendResult =
+  | {
+      errorCode: 0;
+      baseOffset: number;
+      /** Broker time assigned at append (used when the topic uses LogAppendTime). */
+      logAppendTimeMs: number;
+      logStartOffset: number;
+    }
+  | { errorCode: FailureCode; logStartOffset?: number };
+
+export interface PartitionOffsets {
+  logStartOffset: number;
+  highWatermark: number;
+  /** Equals highWatermark while there are no open transactions. */
+  lastStableOffset: number;
+}
+
+/** A stored batch: bytes with baseOffset set, plus the facts that let callers skip decoding. */
+export interface StoredBatch {
+  baseOffset: number;
+  /** Offset of the batch's last record. */
+  lastOffset: number;
+  maxTimestamp: number;
+  bytes: Uint8Array;
+}
+
+export type ReadResult =
+  | ({ errorCode: 0; batches: StoredBatch[] } & PartitionOffsets)
+  | ({ errorCode: FailureCode } & Partial<PartitionOffsets>);
+
+export type TimestampQuery =
+  /** The first batch holding a record with timestamp >= ts (by batch maxTimestamp). */
+  | { kind: "at-or-after"; timestamp: number }
+  /** The batch holding the largest timestamp (KIP-734); the earliest such batch on ties. */
+  | { kind: "max-timestamp" };
+
+export interface TopicSpec {
+  name: string;
+  partitionCount: number;
+  replicationFactor: number;
+  /** Only the configs set explicitly for this topic; defaults live in the broker. */
+  configs: Record<string, string>;
+}
+
+export interface TopicInfo extends TopicSpec {
+  /** A UUID (8-4-4-4-12 lower-case hex), never the zero UUID. */
+  topicId: string;
+}
+
+export type CreateTopicResult = { errorCode: 0; topic: TopicInfo } | { errorCode: FailureCode };
+
+export interface ProducerIdRequest {
+  /** null for idempotent producers that are not transactional. */
+  transactionalId: string | null;
+  transactionTimeoutMs: number;
+  /** KIP-360: a producer re-initialising passes the id and epoch it holds; -1/-1 otherwise. */
+  producerId: number;
+  producerEpoch: number;
+}
+
+export type ProducerIdResult = { errorCode: 0; producerId: number; producerEpoch: number } | { errorCode: FailureCode };
+
+export interface Engine {
+  /** Human-readable engine kind and location, for logs (no secrets). */
+  readonly description: string;
+
+  // Topics
+  createTopic(spec: TopicSpec): Promise<CreateTopicResult>;
+  /** Deletes the topic with its records; false if there was no such topic. */
+  deleteTopic(name: string): Promise<boolean>;
+  getTopic(name: string): Promise<TopicInfo | null>;
+  getTopicById(topicId: string): Promise<TopicInfo | null>;
+  listTopics(): Promise<TopicInfo[]>;
+  /** Raises the partition count to `partitionCount` (never lowers it). */
+  createPartitions(name: string, partitionCount: number): Promise<ErrorCode>;
+  /** Sets (string) or removes (null) explicit topic configs. */
+  alterTopicConfigs(name: string, changes: Record<string, string | null>): Promise<ErrorCode>;
+
+  // Records
+  /**
+   * Appends one batch, assigning offsets and checking idempotent-producer sequence and epoch
+   * atomically with the offset assignment. A duplicate of one of the producer's last five batches
+   * succeeds with the original baseOffset and stores nothing.
+   */
+  append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult>;
+  /**
+   * Batches from the one containing `fetchOffset`, while their total size stays within maxBytes;
+   * the first batch is always returned whole even if it alone exceeds maxBytes.
+   * fetchOffset outside [logStartOffset, highWatermark] is OFFSET_OUT_OF_RANGE.
+   */
+  read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult>;
+  offsets(topic: string, partition: number): Promise<({ errorCode: 0 } & PartitionOffsets) | { errorCode: FailureCode }>;
+  batchByTimestamp(topic: string, partition: number, query: TimestampQuery): Promise<StoredBatch | null>;
+  /**
+   * Resolves when any of `partitions` gets a new record (appended through this process or, for
+   * shared engines, another one), when `signal` aborts, or after `timeoutMs`.
+   */
+  waitForAppend(partitions: readonly TopicPartition[], timeoutMs: number, signal?: AbortSignal): Promise<void>;
+
+  // Producers
+  initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult>;
+
+  /** Throws StorageError("unavailable") when the engine cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StorageErrorCode = "unavailable" | "conflict-exhausted" | "corrupt" | "misconfigured";
+
+export class StorageError extends Error {
+  constructor(
+    readonly code: StorageErrorCode,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${detail}`, options);
+    this.name = "StorageError";
+  }
+}
