@@ -1,0 +1,20 @@
+// What every handler may use: configuration, storage, logging and the broker's identity.
+
+import type { BrokerConfig, Endpoint } from "./config.ts";
+import type { Handler } from "./handlers/handler.ts";
+import type { Logger } from "./log.ts";
+import type { Engine } from "./storage/engine.ts";
+
+export interface Broker {
+  readonly config: BrokerConfig;
+  readonly engine: Engine;
+  readonly log: Logger;
+  /**
+   * The address every broker reports as the only broker of the cluster: leader of every
+   * partition, coordinator of every group and controller. Any broker over the same storage can
+   * answer any request, so clients behind a load balancer see one broker.
+   */
+  readonly advertised: Endpoint;
+  /** Handlers by API key; ApiVersions is built from it. */
+  readonly handlers: ReadonlyMap<number, Handler<unknown, unknown>>;
+}

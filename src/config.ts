@@ -1,0 +1,174 @@
+// Flags and their environment twins → one typed, validated configuration. Every setting has both a
+// `--kebab-flag` and an UPPER_SNAKE environment variable; a flag wins over the environment.
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export interface Endpoint {
+  host: string;
+  /** 0 means "pick a free port". */
+  port: number;
+}
+
+export type LogLevel = "error" | "warn" | "info" | "debug";
+
+export interface BrokerConfig {
+  listener: Endpoint;
+  /** null: advertise the listener's own address (0.0.0.0 → localhost; port 0 → the bound port). */
+  advertisedListener: Endpoint | null;
+  storageEngine: URL;
+  clusterId: string;
+  nodeId: number;
+  /** null when disabled with an empty --admin-listener-url. */
+  adminListener: Endpoint | null;
+  schemaRegistry: URL | null;
+  logLevel: LogLevel;
+  /** Kafka's socket.request.max.bytes: a larger request closes its connection. */
+  socketRequestMaxBytes: number;
+  /** Kafka's auto.create.topics.enable: Metadata for an unknown topic creates it. */
+  autoCreateTopicsEnable: boolean;
+  /** Kafka's num.partitions: partitions of an auto-created topic or of a CreateTopics with -1. */
+  numPartitions: number;
+  /** Kafka's default.replication.factor (reported only: storage provides durability). */
+  defaultReplicationFactor: number;
+  /** Kafka's message.max.bytes: the largest record batch a topic accepts unless it sets max.message.bytes. */
+  messageMaxBytes: number;
+}
+
+interface Option {
+  flag: string;
+  env: string;
+  default: string;
+  about: string;
+}
+
+export const BROKER_OPTIONS = [
+  { flag: "listener-url", env: "LISTENER_URL", default: "tcp://0.0.0.0:9092", about: "where the Kafka protocol listens" },
+  { flag: "advertised-listener-url", env: "ADVERTISED_LISTENER_URL", default: "", about: "the address clients are told to connect to (default: the listener's)" },
+  { flag: "storage-engine", env: "STORAGE_ENGINE", default: "sqlite://tansu.db", about: "memory://, sqlite://path, postgres://… or s3://bucket/prefix" },
+  { flag: "cluster-id", env: "CLUSTER_ID", default: "tansu", about: "the cluster id reported to clients" },
+  { flag: "node-id", env: "NODE_ID", default: "111", about: "the broker id every broker reports" },
+  { flag: "admin-listener-url", env: "ADMIN_LISTENER_URL", default: "http://0.0.0.0:8080", about: "the HTTP admin port; empty to disable" },
+  { flag: "schema-registry", env: "SCHEMA_REGISTRY", default: "", about: "file://dir or s3://bucket/prefix holding topic schemas" },
+  { flag: "log-level", env: "LOG_LEVEL", default: "info", about: "error, warn, info or debug" },
+  { flag: "socket-request-max-bytes", env: "SOCKET_REQUEST_MAX_BYTES", default: "104857600", about: "largest request accepted" },
+  { flag: "auto-create-topics-enable", env: "AUTO_CREATE_TOPICS_ENABLE", default: "true", about: "create unknown topics on Metadata" },
+  { flag: "num-partitions", env: "NUM_PARTITIONS", default: "1", about: "partitions of auto-created topics" },
+  { flag: "default-replication-factor", env: "DEFAULT_REPLICATION_FACTOR", default: "1", about: "replication factor reported for new topics" },
+  { flag: "message-max-bytes", env: "MESSAGE_MAX_BYTES", default: "1048588", about: "largest record batch accepted by default" },
+] as const satisfies readonly Option[];
+
+type OptionName = (typeof BROKER_OPTIONS)[number]["flag"];
+
+/** Splits `--flag value` / `--flag=value` arguments from positional ones; unknown flags are errors. */
+export function parseFlags(args: readonly string[], known: readonly Option[], booleans: readonly string[] = []): { flags: Map<string, string>; positional: string[] } {
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  const names = new Set(known.map((o) => o.flag));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("--") || arg === "--") {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (booleans.includes(name)) {
+      flags.set(name, eq < 0 ? "true" : arg.slice(eq + 1));
+      continue;
+    }
+    if (!names.has(name)) throw new ConfigError(`unknown flag --${name}`);
+    if (eq >= 0) flags.set(name, arg.slice(eq + 1));
+    else {
+      const value = args[++i];
+      if (value === undefined) throw new ConfigError(`--${name} needs a value`);
+      flags.set(name, value);
+    }
+  }
+  return { flags, positional };
+}
+
+export function settings(flags: Map<string, string>, env: Record<string, string | undefined>, options: readonly Option[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const o of options) out.set(o.flag, flags.get(o.flag) ?? env[o.env] ?? o.default);
+  return out;
+}
+
+export function parseEndpoint(value: string, what: string, scheme: "tcp" | "http"): Endpoint {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${what}: not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== `${scheme}:`) throw new ConfigError(`${what}: expected ${scheme}://host:port, got ${JSON.stringify(value)}`);
+  if (url.port === "" && !/:0\/?$/.test(value)) throw new ConfigError(`${what}: no port in ${JSON.stringify(value)}`);
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  if (host === "") throw new ConfigError(`${what}: no host in ${JSON.stringify(value)}`);
+  return { host, port: url.port === "" ? 0 : Number(url.port) };
+}
+
+export function parseInteger(value: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new ConfigError(`${what}: not an integer: ${JSON.stringify(value)}`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(`${what}: ${n} is outside ${min}..${max}`);
+  return n;
+}
+
+function parseBoolean(value: string, what: string): boolean {
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new ConfigError(`${what}: expected true or false, got ${JSON.stringify(value)}`);
+}
+
+export const STORAGE_SCHEMES = ["memory:", "sqlite:", "postgres:", "postgresql:", "s3:"];
+
+function parseStorage(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`--storage-engine: not a URL: ${JSON.stringify(value)}`);
+  }
+  if (!STORAGE_SCHEMES.includes(url.protocol)) {
+    throw new ConfigError(`--storage-engine: unknown scheme ${url.protocol}// (use memory://, sqlite://path, postgres://… or s3://bucket)`);
+  }
+  return url;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "debug"];
+
+export function brokerConfig(args: readonly string[], env: Record<string, string | undefined>): BrokerConfig {
+  const { flags, positional } = parseFlags(args, BROKER_OPTIONS);
+  if (positional.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(positional[0])}`);
+  const s = settings(flags, env, BROKER_OPTIONS);
+  const get = (name: OptionName): string => s.get(name) ?? "";
+  const logLevel = get("log-level").toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new ConfigError(`--log-level: expected one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`);
+  const registry = get("schema-registry");
+  let schemaRegistry: URL | null = null;
+  if (registry !== "") {
+    try {
+      schemaRegistry = new URL(registry);
+    } catch {
+      throw new ConfigError(`--schema-registry: not a URL: ${JSON.stringify(registry)}`);
+    }
+  }
+  const admin = get("admin-listener-url");
+  return {
+    listener: parseEndpoint(get("listener-url"), "--listener-url", "tcp"),
+    advertisedListener: get("advertised-listener-url") === "" ? null : parseEndpoint(get("advertised-listener-url"), "--advertised-listener-url", "tcp"),
+    storageEngine: parseStorage(get("storage-engine")),
+    clusterId: get("cluster-id"),
+    nodeId: parseInteger(get("node-id"), "--node-id", 0, 2 ** 31 - 1),
+    adminListener: admin === "" ? null : parseEndpoint(admin, "--admin-listener-url", "http"),
+    schemaRegistry,
+    logLevel: logLevel as LogLevel,
+    socketRequestMaxBytes: parseInteger(get("socket-request-max-bytes"), "--socket-request-max-bytes", 1024, 2 ** 31 - 1),
+    autoCreateTopicsEnable: parseBoolean(get("auto-create-topics-enable"), "--auto-create-topics-enable"),
+    numPartitions: parseInteger(get("num-partitions"), "--num-partitions", 1, 100_000),
+    defaultReplicationFactor: parseInteger(get("default-replication-factor"), "--default-replication-factor", 1, 32767),
+    messageMaxBytes: parseInteger(get("message-max-bytes"), "--message-max-bytes", 0, 2 ** 31 - 1),
+  };
+}

@@ -1,0 +1,30 @@
+import type { Broker } from "../broker.ts";
+import type { ApiMessages } from "../protocol/api.ts";
+import type { RequestHeader } from "../protocol/header.ts";
+
+export interface RequestContext {
+  readonly broker: Broker;
+  readonly header: RequestHeader;
+  readonly apiVersion: number;
+  /** Aborted when the client's connection closes or the broker shuts down. */
+  readonly signal: AbortSignal;
+}
+
+export interface Handler<Request, Response> {
+  readonly api: ApiMessages<Request, Response>;
+  /** The versions this broker advertises and accepts (a subset of the codec's). */
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  /**
+   * Requests of this API from one connection run one at a time in arrival order (Produce: so an
+   * idempotent producer's pipelined batches reach storage in sequence order).
+   */
+  readonly serial?: boolean;
+  /** null: send no response (Produce with acks=0). Kafka errors are response data, never thrown. */
+  handle(request: Request, ctx: RequestContext): Promise<Response | null> | Response | null;
+}
+
+/** Erases a handler's message types so handlers of every API fit in one registry. */
+export function defineHandler<Request, Response>(h: Handler<Request, Response>): Handler<unknown, unknown> {
+  return h as unknown as Handler<unknown, unknown>;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bun
+// CLI entry: tansu broker | topic | cat. Configuration errors print one line and exit 2.
+
+import { startBroker } from "./commands/broker.ts";
+import { brokerConfig, ConfigError } from "./config.ts";
+
+const USAGE = `usage: tansu <command> [flags]
+  broker                      run a broker (see --help for flags)
+  topic create|list|describe|delete
+  cat produce|consume`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "broker": {
+      const running = await startBroker(brokerConfig(rest, process.env));
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          running.broker.log.info("shutting down", { signal });
+          void running.stop().then(resolve);
+        };
+        process.once("SIGTERM", () => stop("SIGTERM"));
+        process.once("SIGINT", () => stop("SIGINT"));
+      });
+      return 0;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new ConfigError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof ConfigError) {
+      console.error(`tansu: ${e.message}`);
+      process.exit(2);
+    }
+    console.error(`tansu: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

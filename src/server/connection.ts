@@ -1,0 +1,146 @@
+// One client connection: frames in, responses out in request order. Requests run concurrently
+// except those whose handler is `serial`, which run one at a time per connection. Reading pauses
+// while too many requests are in flight or too many response bytes wait for the client to read.
+
+import type { Socket } from "bun";
+import type { Broker } from "../broker.ts";
+import { prepare } from "./dispatch.ts";
+import { FrameAssembler } from "./frames.ts";
+
+const MAX_IN_FLIGHT = 128;
+const MAX_UNSENT_BYTES = 32 << 20;
+
+interface Slot {
+  done: boolean;
+  response: Uint8Array | null;
+  close: string | null;
+}
+
+export class Connection {
+  private readonly frames: FrameAssembler;
+  private readonly slots: Slot[] = [];
+  private readonly outbox: Uint8Array[] = [];
+  private unsentBytes = 0;
+  private paused = false;
+  private closing = false;
+  private readonly serialTails = new Map<number, Promise<unknown>>();
+  private readonly abort = new AbortController();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly socket: Socket<Connection>,
+    private readonly broker: Broker,
+    private readonly peer: string,
+  ) {
+    this.frames = new FrameAssembler(broker.config.socketRequestMaxBytes);
+  }
+
+  get inFlight(): number {
+    return this.slots.length;
+  }
+
+  onData(chunk: Uint8Array): void {
+    if (this.closing) return;
+    const { frames, error } = this.frames.push(chunk);
+    for (const frame of frames) this.start(frame);
+    if (error !== null) this.fail(error);
+    this.applyBackpressure();
+  }
+
+  private start(frame: Uint8Array): void {
+    const slot: Slot = { done: false, response: null, close: null };
+    this.slots.push(slot);
+    const dispatched = prepare(frame, this.broker, this.abort.signal);
+    const key = dispatched.handler?.serial === true ? dispatched.handler.api.apiKey : null;
+    let run: Promise<void>;
+    const finish = (r: { response: Uint8Array | null; close: string | null }) => {
+      slot.done = true;
+      slot.response = r.response;
+      slot.close = r.close;
+      this.flush();
+    };
+    if (key === null) run = dispatched.run().then(finish);
+    else {
+      const tail = this.serialTails.get(key) ?? Promise.resolve();
+      run = tail.then(() => dispatched.run()).then(finish);
+      this.serialTails.set(key, run);
+    }
+    run.catch((e: unknown) => finish({ response: null, close: `internal error: ${e instanceof Error ? e.message : String(e)}` }));
+  }
+
+  private flush(): void {
+    while (this.slots.length > 0 && this.slots[0]!.done) {
+      const slot = this.slots.shift()!;
+      if (slot.close !== null) {
+        this.fail(slot.close);
+        return;
+      }
+      if (slot.response !== null && !this.closing) this.write(slot.response);
+    }
+    if (this.slots.length === 0) {
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+    this.applyBackpressure();
+  }
+
+  private write(bytes: Uint8Array): void {
+    if (this.outbox.length === 0) {
+      const n = this.socket.write(bytes);
+      if (n === bytes.length) return;
+      bytes = bytes.subarray(Math.max(n, 0));
+    }
+    this.outbox.push(bytes);
+    this.unsentBytes += bytes.length;
+  }
+
+  onDrain(): void {
+    while (this.outbox.length > 0) {
+      const head = this.outbox[0]!;
+      const n = this.socket.write(head);
+      if (n < head.length) {
+        this.outbox[0] = head.subarray(Math.max(n, 0));
+        this.unsentBytes -= Math.max(n, 0);
+        break;
+      }
+      this.outbox.shift();
+      this.unsentBytes -= head.length;
+    }
+    this.applyBackpressure();
+  }
+
+  private applyBackpressure(): void {
+    const overloaded = this.slots.length >= MAX_IN_FLIGHT || this.unsentBytes >= MAX_UNSENT_BYTES;
+    if (overloaded && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    } else if (!overloaded && this.paused && !this.closing) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  private fail(reason: string): void {
+    if (this.closing) return;
+    this.broker.log.warn("closing connection", { peer: this.peer, reason });
+    this.closing = true;
+    this.abort.abort();
+    this.socket.end();
+  }
+
+  /** Resolves once every request received so far has been answered (or the connection closed). */
+  idle(): Promise<void> {
+    if (this.slots.length === 0 || this.closing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Wakes long-polling requests so they answer with what they have. */
+  interrupt(): void {
+    this.abort.abort();
+  }
+
+  onClose(): void {
+    this.closing = true;
+    this.abort.abort();
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}

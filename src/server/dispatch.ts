@@ -1,0 +1,68 @@
+// One request frame in, at most one response frame out. Kafka closes the connection on an unknown
+// API key or an unsupported version, except for ApiVersions, which answers UNSUPPORTED_VERSION with
+// a v0 body listing its own range, so that a newer client can retry with a version we know.
+
+import type { Broker } from "../broker.ts";
+import { ErrorCodes } from "../protocol/errors.ts";
+import { decodeRequest, encodeResponse } from "../protocol/frame.ts";
+import { ApiVersionsApi } from "../protocol/generated/index.ts";
+import { API_VERSIONS_KEY } from "../protocol/header.ts";
+import type { Handler } from "../handlers/handler.ts";
+
+export type DispatchResult =
+  | { response: Uint8Array | null; close: null }
+  /** Close the connection after the responses before this one have been written. */
+  | { response: null; close: string };
+
+export interface Dispatched {
+  handler: Handler<unknown, unknown> | null;
+  run(): Promise<DispatchResult>;
+}
+
+function unsupportedApiVersions(broker: Broker, correlationId: number): DispatchResult {
+  const own = broker.handlers.get(API_VERSIONS_KEY);
+  const body = {
+    errorCode: ErrorCodes.UNSUPPORTED_VERSION,
+    apiKeys: [{ apiKey: API_VERSIONS_KEY, minVersion: own?.minVersion ?? 0, maxVersion: own?.maxVersion ?? 0 }],
+    throttleTimeMs: 0,
+    supportedFeatures: [],
+    finalizedFeaturesEpoch: -1n,
+    finalizedFeatures: [],
+    zkMigrationReady: false,
+  };
+  return { response: encodeResponse(ApiVersionsApi, 0, correlationId, body), close: null };
+}
+
+/** Decodes a frame and prepares its handling; `run` does the work (the caller decides when). */
+export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal): Dispatched {
+  const decoded = decodeRequest(frame);
+  if (!decoded.ok) {
+    const h = decoded.header;
+    if (h !== undefined && h.apiKey === API_VERSIONS_KEY && decoded.error.code === "unsupported-version") {
+      return { handler: null, run: async () => unsupportedApiVersions(broker, h.correlationId) };
+    }
+    const what = h === undefined ? "request" : `request key=${h.apiKey} v${h.apiVersion} correlation=${h.correlationId}`;
+    return { handler: null, run: async () => ({ response: null, close: `undecodable ${what}: ${decoded.error.message}` }) };
+  }
+  const { header, body } = decoded;
+  const handler = broker.handlers.get(header.apiKey);
+  if (handler === undefined || header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
+    if (header.apiKey === API_VERSIONS_KEY) return { handler: null, run: async () => unsupportedApiVersions(broker, header.correlationId) };
+    const why = handler === undefined ? `unsupported API ${decoded.api.name} (key ${header.apiKey})` : `unsupported version ${decoded.api.name} v${header.apiVersion}`;
+    return { handler: null, run: async () => ({ response: null, close: why }) };
+  }
+  return {
+    handler,
+    run: async () => {
+      try {
+        const response = await handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal });
+        if (response === null) return { response: null, close: null };
+        return { response: encodeResponse(handler.api, header.apiVersion, header.correlationId, response), close: null };
+      } catch (e) {
+        broker.log.error("request failed", { api: handler.api.name, version: header.apiVersion, client: header.clientId, error: e instanceof Error ? e.message : String(e) });
+        if (broker.log.enabled("debug") && e instanceof Error && e.stack !== undefined) broker.log.debug(e.stack);
+        return { response: null, close: `internal error in ${handler.api.name}` };
+      }
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// Topic configs, by Kafka's names (plus tansu.* for ours): what each is, its default, and the
+// effective value for a topic. Storage keeps only the configs set explicitly on a topic.
+
+import type { BrokerConfig } from "../config.ts";
+import type { TopicInfo } from "../storage/engine.ts";
+
+/** DescribeConfigs config types (v3+). */
+export type ConfigType = "BOOLEAN" | "STRING" | "INT" | "SHORT" | "LONG" | "DOUBLE" | "LIST" | "CLASS" | "PASSWORD";
+
+export interface TopicConfigSpec {
+  name: string;
+  type: ConfigType;
+  /** The default, or a function of the broker config for defaults a broker setting controls. */
+  default: string | ((broker: BrokerConfig) => string);
+  /** Allowed values for enumerations. */
+  oneOf?: readonly string[];
+  /** Lower bound for numbers. */
+  min?: number;
+}
+
+const LONG_MAX = "9223372036854775807";
+
+export const TOPIC_CONFIGS: readonly TopicConfigSpec[] = [
+  { name: "cleanup.policy", type: "LIST", default: "delete", oneOf: ["delete", "compact", "compact,delete", "delete,compact"] },
+  { name: "compression.type", type: "STRING", default: "producer", oneOf: ["producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"] },
+  { name: "delete.retention.ms", type: "LONG", default: "86400000", min: 0 },
+  { name: "file.delete.delay.ms", type: "LONG", default: "60000", min: 0 },
+  { name: "flush.messages", type: "LONG", default: LONG_MAX, min: 1 },
+  { name: "flush.ms", type: "LONG", default: LONG_MAX, min: 0 },
+  { name: "index.interval.bytes", type: "INT", default: "4096", min: 0 },
+  { name: "max.compaction.lag.ms", type: "LONG", default: LONG_MAX, min: 1 },
+  { name: "max.message.bytes", type: "INT", default: (b) => String(b.messageMaxBytes), min: 0 },
+  { name: "message.timestamp.after.max.ms", type: "LONG", default: LONG_MAX, min: 0 },
+  { name: "message.timestamp.before.max.ms", type: "LONG", default: LONG_MAX, min: 0 },
+  { name: "message.timestamp.type", type: "STRING", default: "CreateTime", oneOf: ["CreateTime", "LogAppendTime"] },
+  { name: "min.cleanable.dirty.ratio", type: "DOUBLE", default: "0.5", min: 0 },
+  { name: "min.compaction.lag.ms", type: "LONG", default: "0", min: 0 },
+  { name: "min.insync.replicas", type: "INT", default: "1", min: 1 },
+  { name: "preallocate", type: "BOOLEAN", default: "false", oneOf: ["true", "false"] },
+  { name: "retention.bytes", type: "LONG", default: "-1", min: -1 },
+  { name: "retention.ms", type: "LONG", default: "604800000", min: -1 },
+  { name: "segment.bytes", type: "INT", default: "1073741824", min: 14 },
+  { name: "segment.index.bytes", type: "INT", default: "10485760", min: 4 },
+  { name: "segment.jitter.ms", type: "LONG", default: "0", min: 0 },
+  { name: "segment.ms", type: "LONG", default: "604800000", min: 1 },
+  { name: "unclean.leader.election.enable", type: "BOOLEAN", default: "false", oneOf: ["true", "false"] },
+  { name: "tansu.schema.validation", type: "BOOLEAN", default: "true", oneOf: ["true", "false"] },
+  { name: "tansu.lake.sink", type: "BOOLEAN", default: "false", oneOf: ["true", "false"] },
+];
+
+const BY_NAME = new Map(TOPIC_CONFIGS.map((c) => [c.name, c]));
+
+export function topicConfigSpec(name: string): TopicConfigSpec | undefined {
+  return BY_NAME.get(name);
+}
+
+export function defaultValue(spec: TopicConfigSpec, broker: BrokerConfig): string {
+  return typeof spec.default === "function" ? spec.default(broker) : spec.default;
+}
+
+/** null when the value is acceptable, else why not (for INVALID_CONFIG's message). */
+export function validateTopicConfig(name: string, value: string): string | null {
+  const spec = BY_NAME.get(name);
+  if (spec === undefined) return `unknown topic config ${name}`;
+  if (spec.oneOf !== undefined) return spec.oneOf.includes(value) ? null : `${name} must be one of ${spec.oneOf.join(", ")}`;
+  const integer = spec.type === "INT" || spec.type === "LONG" || spec.type === "SHORT";
+  const ok = integer ? /^-?\d+$/.test(value) : spec.type === "DOUBLE" ? value.trim() !== "" && Number.isFinite(Number(value)) : true;
+  if (!ok) return `${name} must be ${integer ? "an integer" : "a number"}`;
+  if (spec.type === "INT" && Math.abs(Number(value)) > 2147483647) return `${name} is out of range`;
+  if (spec.min !== undefined && Number(value) < spec.min) return `${name} must be at least ${spec.min}`;
+  return null;
+}
+
+/** The effective value of a topic config: the topic's own, else the default. */
+export function topicConfigValue(broker: BrokerConfig, topic: TopicInfo, name: string): string {
+  const own = topic.configs[name];
+  if (own !== undefined) return own;
+  const spec = BY_NAME.get(name);
+  return spec === undefined ? "" : defaultValue(spec, broker);
+}
