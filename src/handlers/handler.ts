@@ -28,3 +28,9 @@ export interface Handler<Request, Response> {
 export function defineHandler<Request, Response>(h: Handler<Request, Response>): Handler<unknown, unknown> {
   return h as unknown as Handler<unknown, unknown>;
 }
+
+/** Thrown by a handler to close the client's connection instead of answering (Kafka does so when
+ * an acks=0 produce fails, since the client would otherwise never learn of it). */
+export class CloseConnection extends Error {
+  override name = "CloseConnection";
+}

@@ -7,7 +7,7 @@ import { ErrorCodes } from "../protocol/errors.ts";
 import { decodeRequest, encodeResponse } from "../protocol/frame.ts";
 import { ApiVersionsApi } from "../protocol/generated/index.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
-import type { Handler } from "../handlers/handler.ts";
+import { CloseConnection, type Handler } from "../handlers/handler.ts";
 
 export type DispatchResult =
   | { response: Uint8Array | null; close: null }
@@ -59,6 +59,7 @@ export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal):
         if (response === null) return { response: null, close: null };
         return { response: encodeResponse(handler.api, header.apiVersion, header.correlationId, response), close: null };
       } catch (e) {
+        if (e instanceof CloseConnection) return { response: null, close: e.message };
         broker.log.error("request failed", { api: handler.api.name, version: header.apiVersion, client: header.clientId, error: e instanceof Error ? e.message : String(e) });
         if (broker.log.enabled("debug") && e instanceof Error && e.stack !== undefined) broker.log.debug(e.stack);
         return { response: null, close: `internal error in ${handler.api.name}` };

@@ -1,0 +1,187 @@
+// One TCP connection to one broker: pipelined requests matched to responses by correlation id,
+// each with its own timeout. A failure of the connection fails every request waiting on it.
+
+import type { Socket } from "bun";
+import type { ApiMessages } from "../protocol/api.ts";
+import { ErrorCodes } from "../protocol/errors.ts";
+import { decodeResponse, encodeRequest, type DecodedResponse } from "../protocol/frame.ts";
+import { API_VERSIONS_KEY } from "../protocol/header.ts";
+import { type Address, formatAddress } from "./address.ts";
+import { ClientError } from "./errors.ts";
+import { ResponseFrames } from "./frames.ts";
+
+export interface ConnectionOptions {
+  clientId: string;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxResponseBytes: number;
+  onClose?: () => void;
+}
+
+interface Waiting {
+  api: ApiMessages<unknown, unknown>;
+  version: number;
+  resolve: (body: unknown) => void;
+  reject: (e: ClientError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class BrokerConnection {
+  readonly name: string;
+  private socket: Socket<undefined> | null = null;
+  private readonly waiting = new Map<number, Waiting>();
+  /** Requests that timed out: their late responses are dropped. */
+  private readonly abandoned = new Set<number>();
+  private readonly outbox: Uint8Array[] = [];
+  private readonly frames: ResponseFrames;
+  private nextCorrelationId = 0;
+  private failure: ClientError | null = null;
+
+  private constructor(
+    readonly address: Address,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.name = formatAddress(address);
+    this.frames = new ResponseFrames(options.maxResponseBytes);
+  }
+
+  static async open(address: Address, options: ConnectionOptions): Promise<BrokerConnection> {
+    const c = new BrokerConnection(address, options);
+    await c.connect();
+    return c;
+  }
+
+  get closed(): boolean {
+    return this.failure !== null;
+  }
+
+  private async connect(): Promise<void> {
+    const connecting = Bun.connect({
+      hostname: this.address.host,
+      port: this.address.port,
+      socket: {
+        data: (_s, chunk) => this.onData(chunk),
+        drain: () => this.onDrain(),
+        close: () => this.fail(new ClientError("closed", `connection to ${this.name} closed`)),
+        error: (_s, e) => this.fail(new ClientError("closed", `connection to ${this.name} failed: ${e.message}`)),
+        // the rejected promise below reports it
+        connectError: () => {},
+      },
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ClientError("connect-failed", `connect to ${this.name}: no answer within ${this.options.connectTimeoutMs} ms`)), this.options.connectTimeoutMs);
+    });
+    try {
+      this.socket = await Promise.race([connecting, timeout]);
+    } catch (e) {
+      connecting.then((s) => s.terminate(), () => {});
+      if (e instanceof ClientError) throw e;
+      throw new ClientError("connect-failed", `connect to ${this.name}: ${describe(e)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.socket.setNoDelay(true);
+  }
+
+  request<Request, Response>(api: ApiMessages<Request, Response>, version: number, body: Request, timeoutMs = this.options.requestTimeoutMs): Promise<Response> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const correlationId = this.nextCorrelationId;
+    this.nextCorrelationId = (correlationId + 1) & 0x7fffffff;
+    const frame = encodeRequest(api, { apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.options.clientId }, body);
+    return new Promise<Response>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(correlationId);
+        this.abandoned.add(correlationId);
+        reject(new ClientError("timeout", `${api.name} v${version} to ${this.name}: no response within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const erased = api as ApiMessages<unknown, unknown>;
+      this.waiting.set(correlationId, { api: erased, version, resolve: resolve as (body: unknown) => void, reject, timer });
+      this.write(frame);
+    });
+  }
+
+  close(): void {
+    this.fail(new ClientError("closed", `connection to ${this.name} closed by the client`));
+  }
+
+  private fail(e: ClientError): void {
+    if (this.failure !== null) return;
+    this.failure = e;
+    for (const w of this.waiting.values()) {
+      clearTimeout(w.timer);
+      w.reject(e);
+    }
+    this.waiting.clear();
+    this.outbox.length = 0;
+    this.socket?.end();
+    this.options.onClose?.();
+  }
+
+  private write(bytes: Uint8Array): void {
+    if (this.outbox.length === 0 && this.socket !== null) {
+      const n = this.socket.write(bytes);
+      if (n === bytes.length) return;
+      bytes = bytes.subarray(Math.max(n, 0));
+    }
+    this.outbox.push(bytes);
+  }
+
+  private onDrain(): void {
+    while (this.outbox.length > 0 && this.socket !== null) {
+      const head = this.outbox[0]!;
+      const n = this.socket.write(head);
+      if (n < head.length) {
+        this.outbox[0] = head.subarray(Math.max(n, 0));
+        return;
+      }
+      this.outbox.shift();
+    }
+  }
+
+  private onData(chunk: Uint8Array): void {
+    if (this.failure !== null) return;
+    let frames: Uint8Array[];
+    try {
+      frames = this.frames.push(chunk);
+    } catch (e) {
+      this.fail(new ClientError("protocol", `${this.name}: ${describe(e)}`));
+      return;
+    }
+    for (const frame of frames) this.onFrame(frame);
+  }
+
+  private onFrame(frame: Uint8Array): void {
+    // both response header versions start with the correlation id
+    const correlationId = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getInt32(0);
+    const w = this.waiting.get(correlationId);
+    if (w === undefined) {
+      if (!this.abandoned.delete(correlationId)) this.fail(new ClientError("protocol", `${this.name}: response with unknown correlation id ${correlationId}`));
+      return;
+    }
+    this.waiting.delete(correlationId);
+    clearTimeout(w.timer);
+    const decoded = decode(w.api, w.version, frame);
+    if (decoded.ok) w.resolve(decoded.body);
+    else w.reject(new ClientError("protocol", `${w.api.name} v${w.version} response from ${this.name}: ${decoded.error.message}`));
+  }
+}
+
+/**
+ * A broker that does not support our ApiVersions version answers UNSUPPORTED_VERSION with a v0
+ * body (KIP-511), whatever version was asked; its header is always v0.
+ */
+function decode(api: ApiMessages<unknown, unknown>, version: number, frame: Uint8Array): DecodedResponse<unknown> {
+  if (api.apiKey === API_VERSIONS_KEY && version > 0) {
+    const errorCode = frame.length >= 6 ? new DataView(frame.buffer, frame.byteOffset).getInt16(4) : 0;
+    const decoded = errorCode === ErrorCodes.UNSUPPORTED_VERSION ? null : decodeResponse(api, version, frame);
+    return decoded?.ok === true ? decoded : decodeResponse(api, 0, frame);
+  }
+  return decodeResponse(api, version, frame);
+}
+
+function describe(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const code = (e as Error & { code?: unknown }).code;
+  return typeof code === "string" && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
+}

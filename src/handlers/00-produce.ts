@@ -1,0 +1,81 @@
+// Produce (key 0), v3–11: record batch v2 only (v0–2 carry older message formats).
+// acks 0 stores the batch and sends no response at all; acks 1 and -1 answer once the batch is
+// durable in storage (storage is the replication). Requests of one connection run in order, so
+// an idempotent producer's pipelined batches reach storage in sequence order.
+// Deviation: transactional batches are refused with INVALID_TXN_STATE until transactions land.
+
+import type { Broker } from "../broker.ts";
+import { ErrorCodes } from "../protocol/errors.ts";
+import { ProduceApi, type ProduceRequest, type ProduceResponse } from "../protocol/generated/index.ts";
+import { setLogAppendTime } from "../protocol/records/index.ts";
+import type { TopicInfo } from "../storage/engine.ts";
+import { CloseConnection, defineHandler } from "./handler.ts";
+import { checkProducedBatch } from "./produce/validate.ts";
+import { storageErrorCode } from "./storage-errors.ts";
+
+type PartitionResponse = ProduceResponse["responses"][number]["partitionResponses"][number];
+
+const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
+
+function answer(index: number, errorCode: number, errorMessage: string | null, more: Partial<PartitionResponse> = {}): PartitionResponse {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage, currentLeader: NO_LEADER, ...more };
+}
+
+async function producePartition(broker: Broker, topic: TopicInfo | null, index: number, records: Uint8Array | null, acks: number, apiVersion: number): Promise<PartitionResponse> {
+  if (acks !== 0 && acks !== 1 && acks !== -1) return answer(index, ErrorCodes.INVALID_REQUIRED_ACKS, `acks ${acks} is not 0, 1 or -1`);
+  if (topic === null || index < 0 || index >= topic.partitionCount) return answer(index, ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, null);
+  const now = Date.now();
+  const check = checkProducedBatch(records, topic, broker.config, apiVersion, now);
+  if (!check.ok) {
+    broker.log.debug("produce rejected", { topic: topic.name, partition: index, error: check.errorMessage });
+    return answer(index, check.errorCode, check.errorMessage);
+  }
+  const { batch, header } = check;
+  if (header.isTransactional) return answer(index, ErrorCodes.INVALID_TXN_STATE, "transactions are not supported yet");
+  if (check.logAppendTime) setLogAppendTime(batch, now);
+  try {
+    const result = await broker.engine.append(topic.name, index, {
+      bytes: batch,
+      meta: {
+        recordCount: header.recordCount,
+        baseTimestamp: header.baseTimestamp,
+        maxTimestamp: check.logAppendTime ? now : header.maxTimestamp,
+        producerId: header.producerId,
+        producerEpoch: header.producerEpoch,
+        baseSequence: header.baseSequence,
+        isTransactional: header.isTransactional,
+        isControl: header.isControl,
+      },
+    });
+    if (!("baseOffset" in result)) return answer(index, result.errorCode, null, { logStartOffset: BigInt(result.logStartOffset ?? -1) });
+    return answer(index, ErrorCodes.NONE, null, {
+      baseOffset: BigInt(result.baseOffset),
+      logAppendTimeMs: check.logAppendTime ? BigInt(result.logAppendTimeMs) : -1n,
+      logStartOffset: BigInt(result.logStartOffset),
+    });
+  } catch (e) {
+    return answer(index, storageErrorCode(e), "storage failed; retry");
+  }
+}
+
+export default defineHandler<ProduceRequest, ProduceResponse>({
+  api: ProduceApi,
+  minVersion: 3,
+  maxVersion: 11,
+  serial: true,
+  async handle(request, { broker, apiVersion }) {
+    const responses = await Promise.all(
+      request.topicData.map(async (t) => {
+        const topic = await broker.engine.getTopic(t.name);
+        const partitionResponses = await Promise.all(t.partitionData.map((p) => producePartition(broker, topic, p.index, p.records, request.acks, apiVersion)));
+        return { name: t.name, partitionResponses };
+      }),
+    );
+    if (request.acks === 0) {
+      const failed = responses.flatMap((t) => t.partitionResponses.filter((p) => p.errorCode !== ErrorCodes.NONE).map((p) => `${t.name}-${p.index}: ${p.errorMessage ?? p.errorCode}`));
+      if (failed.length > 0) throw new CloseConnection(`acks=0 produce failed (${failed.join("; ")})`);
+      return null;
+    }
+    return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+  },
+});

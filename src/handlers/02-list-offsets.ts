@@ -1,0 +1,67 @@
+// ListOffsets (key 2), v1–9. Special timestamps: -1 latest (highWatermark; the last stable offset
+// under READ_COMMITTED, equal while there are no transactions), -2 earliest (logStartOffset),
+// -3 max timestamp (v7+, KIP-734), -4 earliest local (v8+; no tiered storage: same as earliest),
+// -5 latest tiered (v9+; no tiered storage: offset -1). A timestamp with no record at or after it
+// answers offset -1 and timestamp -1 without error, as Kafka does.
+
+import type { Broker } from "../broker.ts";
+import { ErrorCodes } from "../protocol/errors.ts";
+import { ListOffsetsApi, type ListOffsetsRequest, type ListOffsetsResponse } from "../protocol/generated/index.ts";
+import type { TopicInfo } from "../storage/engine.ts";
+import { defineHandler } from "./handler.ts";
+import { type FoundOffset, offsetAtOrAfter, offsetOfMaxTimestamp } from "./list-offsets/by-timestamp.ts";
+import { storageErrorCode } from "./storage-errors.ts";
+
+type PartitionResponse = ListOffsetsResponse["topics"][number]["partitions"][number];
+
+const LATEST = -1;
+const EARLIEST = -2;
+const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL = -4;
+const LATEST_TIERED = -5;
+
+function answer(partitionIndex: number, errorCode: number, found: FoundOffset | null): PartitionResponse {
+  return { partitionIndex, errorCode, oldStyleOffsets: [], timestamp: BigInt(found?.timestamp ?? -1), offset: BigInt(found?.offset ?? -1), leaderEpoch: found === null ? -1 : 0 };
+}
+
+async function listOffset(broker: Broker, topic: TopicInfo | null, partitionIndex: number, timestamp: number): Promise<PartitionResponse> {
+  if (topic === null || partitionIndex < 0 || partitionIndex >= topic.partitionCount) return answer(partitionIndex, ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, null);
+  const { engine } = broker;
+  try {
+    if (timestamp === LATEST || timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) {
+      const o = await engine.offsets(topic.name, partitionIndex);
+      if (!("highWatermark" in o)) return answer(partitionIndex, o.errorCode, null);
+      return answer(partitionIndex, ErrorCodes.NONE, { offset: timestamp === LATEST ? o.lastStableOffset : o.logStartOffset, timestamp: -1 });
+    }
+    if (timestamp === LATEST_TIERED) return answer(partitionIndex, ErrorCodes.NONE, null);
+    if (timestamp === MAX_TIMESTAMP) return answer(partitionIndex, ErrorCodes.NONE, await offsetOfMaxTimestamp(engine, topic.name, partitionIndex));
+    if (timestamp < 0) return answer(partitionIndex, ErrorCodes.INVALID_REQUEST, null);
+    return answer(partitionIndex, ErrorCodes.NONE, await offsetAtOrAfter(engine, topic.name, partitionIndex, timestamp));
+  } catch (e) {
+    return answer(partitionIndex, storageErrorCode(e), null);
+  }
+}
+
+export default defineHandler<ListOffsetsRequest, ListOffsetsResponse>({
+  api: ListOffsetsApi,
+  minVersion: 1,
+  maxVersion: 9,
+  async handle(request, { broker }) {
+    const topics = await Promise.all(
+      request.topics.map(async (t) => {
+        const topic = await broker.engine.getTopic(t.name);
+        const seen = new Set<number>();
+        const partitions = await Promise.all(
+          t.partitions.map((p) => {
+            // a partition asked twice in one request is INVALID_REQUEST, as in Kafka
+            if (seen.has(p.partitionIndex)) return answer(p.partitionIndex, ErrorCodes.INVALID_REQUEST, null);
+            seen.add(p.partitionIndex);
+            return listOffset(broker, topic, p.partitionIndex, Number(p.timestamp));
+          }),
+        );
+        return { name: t.name, partitions };
+      }),
+    );
+    return { throttleTimeMs: 0, topics };
+  },
+});

@@ -1,0 +1,74 @@
+// One pass over the partitions of a Fetch: read every partition, then share the response's byte
+// budget in request order. The first batch of the first partition with data is returned whole
+// even if it exceeds maxBytes or partitionMaxBytes (KIP-74), so a consumer can always progress.
+
+import type { Broker } from "../../broker.ts";
+import { ErrorCodes } from "../../protocol/errors.ts";
+import type { StoredBatch, TopicInfo } from "../../storage/engine.ts";
+import { storageErrorCode } from "../storage-errors.ts";
+
+export interface PartitionWant {
+  topic: TopicInfo | null;
+  partition: number;
+  fetchOffset: number;
+  partitionMaxBytes: number;
+}
+
+export interface PartitionRead {
+  errorCode: number;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  records: Uint8Array | null;
+}
+
+const NONE_READ = { highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null };
+
+function concat(batches: readonly StoredBatch[]): Uint8Array {
+  if (batches.length === 1) return batches[0]!.bytes;
+  const out = new Uint8Array(batches.reduce((n, b) => n + b.bytes.length, 0));
+  let at = 0;
+  for (const b of batches) {
+    out.set(b.bytes, at);
+    at += b.bytes.length;
+  }
+  return out;
+}
+
+async function readOne(broker: Broker, want: PartitionWant, maxBytes: number): Promise<{ errorCode: number; offsets?: Omit<PartitionRead, "errorCode" | "records">; batches: StoredBatch[] }> {
+  const { topic, partition } = want;
+  if (topic === null || partition < 0 || partition >= topic.partitionCount) return { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, batches: [] };
+  try {
+    const r = await broker.engine.read(topic.name, partition, want.fetchOffset, Math.max(1, Math.min(want.partitionMaxBytes, maxBytes)));
+    const offsets = r.highWatermark === undefined ? undefined : { highWatermark: r.highWatermark, lastStableOffset: r.lastStableOffset ?? r.highWatermark, logStartOffset: r.logStartOffset ?? 0 };
+    return { errorCode: r.errorCode, offsets, batches: "batches" in r ? r.batches : [] };
+  } catch (e) {
+    return { errorCode: storageErrorCode(e), batches: [] };
+  }
+}
+
+export async function readPartitions(broker: Broker, wants: readonly PartitionWant[], maxBytes: number): Promise<{ reads: PartitionRead[]; bytes: number; errors: number }> {
+  const raw = await Promise.all(wants.map((w) => readOne(broker, w, maxBytes)));
+  let budget = maxBytes;
+  let bytes = 0;
+  let errors = 0;
+  const reads = raw.map((r, i): PartitionRead => {
+    if (r.errorCode !== ErrorCodes.NONE) {
+      errors++;
+      return { ...NONE_READ, ...r.offsets, errorCode: r.errorCode };
+    }
+    const limit = Math.min(wants[i]!.partitionMaxBytes, budget);
+    const kept: StoredBatch[] = [];
+    let size = 0;
+    for (const b of r.batches) {
+      const first = bytes === 0 && kept.length === 0;
+      if (!first && size + b.bytes.length > limit) break;
+      kept.push(b);
+      size += b.bytes.length;
+    }
+    budget -= size;
+    bytes += size;
+    return { ...NONE_READ, ...r.offsets, errorCode: ErrorCodes.NONE, records: kept.length === 0 ? new Uint8Array(0) : concat(kept) };
+  });
+  return { reads, bytes, errors };
+}

@@ -1,0 +1,11 @@
+export { CODECS, type Codec, type TimestampType } from "./attributes.ts";
+export { compress, decompress, DEFAULT_MAX_DECOMPRESSED_BYTES } from "./compression/index.ts";
+export { crc32c } from "./crc32c.ts";
+export { computeBatchCrc, verifyBatchCrc } from "./crc.ts";
+export { decodeBatch, type DecodeBatchOptions, type DecodedBatch } from "./decode.ts";
+export { encodeBatch, type EncodeBatchOptions } from "./encode.ts";
+export { BATCH_HEADER_SIZE, LOG_OVERHEAD, NO_TIMESTAMP, readBatchHeader, type BatchHeader } from "./header.ts";
+export type { KafkaRecord, RecordHeader, RecordInput } from "./record.ts";
+export { setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from "./rewrite.ts";
+export { splitBatches, type SplitBatches } from "./split.ts";
+export { validateBatch } from "./validate.ts";

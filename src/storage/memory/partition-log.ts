@@ -1,0 +1,83 @@
+// One partition's batches and idempotent-producer state. Methods are synchronous, so an append's
+// sequence check and offset assignment happen without interleaving.
+
+import type { AppendBatch, AppendResult, PartitionOffsets, ReadResult, StoredBatch, TimestampQuery } from "../engine.ts";
+import { withBaseOffset } from "../batch-bytes.ts";
+import { afterAppend, checkProducerBatch, isIdempotent, type ProducerState } from "../producer-state.ts";
+import { ErrorCodes } from "../../protocol/errors.ts";
+
+export class PartitionLog {
+  private readonly batches: StoredBatch[] = [];
+  private readonly producers = new Map<number, ProducerState>();
+  private readonly logStartOffset = 0;
+  private highWatermark = 0;
+
+  append({ bytes, meta }: AppendBatch, now: number): AppendResult {
+    const { logStartOffset } = this;
+    const state = isIdempotent(meta) ? this.producers.get(meta.producerId) : undefined;
+    if (isIdempotent(meta)) {
+      const check = checkProducerBatch(state, meta);
+      if (check.kind === "error") return { errorCode: check.errorCode, logStartOffset };
+      if (check.kind === "duplicate") {
+        return { errorCode: 0, baseOffset: check.baseOffset, logAppendTimeMs: now, logStartOffset };
+      }
+    }
+    const baseOffset = this.highWatermark;
+    const lastOffset = baseOffset + meta.recordCount - 1;
+    const stored = withBaseOffset(bytes, baseOffset);
+    this.batches.push({ baseOffset, lastOffset, maxTimestamp: meta.maxTimestamp, bytes: stored });
+    this.highWatermark = lastOffset + 1;
+    if (isIdempotent(meta)) this.producers.set(meta.producerId, afterAppend(state, meta, baseOffset));
+    return { errorCode: 0, baseOffset, logAppendTimeMs: now, logStartOffset };
+  }
+
+  offsets(): PartitionOffsets {
+    const { logStartOffset, highWatermark } = this;
+    return { logStartOffset, highWatermark, lastStableOffset: highWatermark };
+  }
+
+  read(fetchOffset: number, maxBytes: number): ReadResult {
+    const offsets = this.offsets();
+    if (fetchOffset < offsets.logStartOffset || fetchOffset > offsets.highWatermark) {
+      return { errorCode: ErrorCodes.OFFSET_OUT_OF_RANGE, ...offsets };
+    }
+    const batches: StoredBatch[] = [];
+    if (fetchOffset === offsets.highWatermark) return { errorCode: 0, batches, ...offsets };
+    let total = 0;
+    for (let i = this.indexOf(fetchOffset); i < this.batches.length; i++) {
+      const batch = this.batches[i];
+      if (batch === undefined) break;
+      total += batch.bytes.byteLength;
+      if (batches.length > 0 && total > maxBytes) break;
+      batches.push(copyOf(batch));
+    }
+    return { errorCode: 0, batches, ...offsets };
+  }
+
+  byTimestamp(query: TimestampQuery): StoredBatch | null {
+    let found: StoredBatch | undefined;
+    for (const batch of this.batches) {
+      if (query.kind === "at-or-after" && batch.maxTimestamp >= query.timestamp) return copyOf(batch);
+      if (query.kind === "max-timestamp" && (found === undefined || batch.maxTimestamp > found.maxTimestamp)) {
+        found = batch;
+      }
+    }
+    return found === undefined ? null : copyOf(found);
+  }
+
+  /** Index of the batch containing `offset` (binary search over base offsets). */
+  private indexOf(offset: number): number {
+    let low = 0;
+    let high = this.batches.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >>> 1;
+      if ((this.batches[mid]?.baseOffset ?? Infinity) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+}
+
+function copyOf(batch: StoredBatch): StoredBatch {
+  return { ...batch, bytes: batch.bytes.slice() };
+}

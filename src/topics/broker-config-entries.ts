@@ -1,0 +1,54 @@
+// The broker settings DescribeConfigs reports for this broker (resource type BROKER): the ones
+// clients and admin tools look at, each read-only and STATIC_BROKER_CONFIG because they come from
+// flags or the environment. Topic defaults appear under Kafka's broker names (log.retention.ms …).
+
+import type { Broker } from "../broker.ts";
+import { type ConfigEntry, CONFIG_TYPE_IDS, ConfigSource, defaultSynonymName } from "./config-entries.ts";
+import { type ConfigType, TOPIC_CONFIGS, defaultValue } from "./configs.ts";
+
+interface Setting {
+  name: string;
+  type: ConfigType;
+  value: string;
+  doc: string;
+}
+
+function hostPort({ host, port }: { host: string; port: number }): string {
+  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+function settings(broker: Broker): Setting[] {
+  const c = broker.config;
+  const own: Setting[] = [
+    { name: "advertised.listeners", type: "STRING", value: `PLAINTEXT://${hostPort(broker.advertised)}`, doc: "The address clients are told to connect to." },
+    { name: "auto.create.topics.enable", type: "BOOLEAN", value: String(c.autoCreateTopicsEnable), doc: "Metadata for an unknown topic creates it." },
+    { name: "broker.id", type: "INT", value: String(c.nodeId), doc: "This broker's id (every broker over the same storage reports the same one)." },
+    { name: "default.replication.factor", type: "INT", value: String(c.defaultReplicationFactor), doc: "Replication factor reported for new topics; storage provides durability." },
+    { name: "delete.topic.enable", type: "BOOLEAN", value: "true", doc: "DeleteTopics deletes topics." },
+    { name: "node.id", type: "INT", value: String(c.nodeId), doc: "This broker's id (every broker over the same storage reports the same one)." },
+    { name: "num.partitions", type: "INT", value: String(c.numPartitions), doc: "Partitions of auto-created topics and of CreateTopics asking for -1." },
+    { name: "socket.request.max.bytes", type: "INT", value: String(c.socketRequestMaxBytes), doc: "Largest request accepted." },
+  ];
+  const names = new Set(own.map((s) => s.name));
+  for (const spec of TOPIC_CONFIGS) {
+    const name = defaultSynonymName(spec.name);
+    if (name === spec.name && name.startsWith("tansu.")) continue;
+    if (names.has(name)) continue;
+    names.add(name);
+    own.push({ name, type: spec.type, value: defaultValue(spec, c), doc: `Default of the topic config ${spec.name}.` });
+  }
+  return own.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export function brokerConfigEntries(broker: Broker): ConfigEntry[] {
+  return settings(broker).map((s) => ({
+    name: s.name,
+    value: s.value,
+    readOnly: true,
+    source: ConfigSource.STATIC_BROKER_CONFIG,
+    isSensitive: false,
+    synonyms: [{ name: s.name, value: s.value, source: ConfigSource.STATIC_BROKER_CONFIG }],
+    configType: CONFIG_TYPE_IDS[s.type],
+    documentation: s.doc,
+  }));
+}

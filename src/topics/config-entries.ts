@@ -1,0 +1,113 @@
+// Topic configs as CreateTopics (v5+) and DescribeConfigs report them: effective value, where it
+// comes from, its synonyms, type and documentation. A topic's own value is DYNAMIC_TOPIC_CONFIG;
+// otherwise the default applies, named in synonyms by Kafka's broker setting for it
+// (ServerTopicConfigSynonyms: retention.ms ← log.retention.ms …).
+
+import type { BrokerConfig } from "../config.ts";
+import { type ConfigType, TOPIC_CONFIGS, type TopicConfigSpec, defaultValue } from "./configs.ts";
+
+/** Kafka's ConfigEntry.ConfigSource ids. */
+export const ConfigSource = {
+  DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
+} as const;
+
+/** DescribeConfigs v3+ configType ids. */
+export const CONFIG_TYPE_IDS: Readonly<Record<ConfigType, number>> = {
+  BOOLEAN: 1,
+  STRING: 2,
+  INT: 3,
+  SHORT: 4,
+  LONG: 5,
+  DOUBLE: 6,
+  LIST: 7,
+  CLASS: 8,
+  PASSWORD: 9,
+};
+
+export interface ConfigSynonym {
+  name: string;
+  value: string;
+  source: number;
+}
+
+export interface ConfigEntry {
+  name: string;
+  value: string;
+  readOnly: boolean;
+  source: number;
+  isSensitive: boolean;
+  /** Highest precedence first; the first one is where the value comes from. */
+  synonyms: ConfigSynonym[];
+  configType: number;
+  documentation: string | null;
+}
+
+interface TopicConfigFacts {
+  /** The broker setting that supplies the default (Kafka's name), when Kafka has one. */
+  brokerSynonym?: string;
+  doc: string;
+}
+
+const FACTS: Readonly<Record<string, TopicConfigFacts>> = {
+  "cleanup.policy": { brokerSynonym: "log.cleanup.policy", doc: "delete: drop old records by retention; compact: keep the latest record per key; or both." },
+  "compression.type": { brokerSynonym: "compression.type", doc: "Codec record batches are stored with; producer keeps the producer's codec." },
+  "delete.retention.ms": { brokerSynonym: "log.cleaner.delete.retention.ms", doc: "How long tombstones stay readable in a compacted topic." },
+  "file.delete.delay.ms": { brokerSynonym: "log.segment.delete.delay.ms", doc: "Delay before deleted segments are removed." },
+  "flush.messages": { brokerSynonym: "log.flush.interval.messages", doc: "Records written between forced flushes (Kafka's log flush)." },
+  "flush.ms": { brokerSynonym: "log.flush.interval.ms", doc: "Time between forced flushes (Kafka's log flush)." },
+  "index.interval.bytes": { brokerSynonym: "log.index.interval.bytes", doc: "Bytes between offset index entries." },
+  "max.compaction.lag.ms": { brokerSynonym: "log.cleaner.max.compaction.lag.ms", doc: "Longest time a record stays uncompacted." },
+  "max.message.bytes": { brokerSynonym: "message.max.bytes", doc: "Largest record batch this topic accepts." },
+  "message.timestamp.after.max.ms": { brokerSynonym: "log.message.timestamp.after.max.ms", doc: "How far a record timestamp may be ahead of the broker's clock." },
+  "message.timestamp.before.max.ms": { brokerSynonym: "log.message.timestamp.before.max.ms", doc: "How far a record timestamp may be behind the broker's clock." },
+  "message.timestamp.type": { brokerSynonym: "log.message.timestamp.type", doc: "CreateTime keeps the producer's timestamps; LogAppendTime uses the broker's." },
+  "min.cleanable.dirty.ratio": { brokerSynonym: "log.cleaner.min.cleanable.ratio", doc: "Share of uncompacted data that triggers compaction." },
+  "min.compaction.lag.ms": { brokerSynonym: "log.cleaner.min.compaction.lag.ms", doc: "Shortest time a record stays uncompacted." },
+  "min.insync.replicas": { brokerSynonym: "min.insync.replicas", doc: "Replicas that must acknowledge an acks=all write." },
+  preallocate: { brokerSynonym: "log.preallocate", doc: "Preallocate segment files." },
+  "retention.bytes": { brokerSynonym: "log.retention.bytes", doc: "Largest size a partition grows to before old records are deleted; -1 for no limit." },
+  "retention.ms": { brokerSynonym: "log.retention.ms", doc: "How long records are kept; -1 for ever." },
+  "segment.bytes": { brokerSynonym: "log.segment.bytes", doc: "Segment size: retention deletes whole segments." },
+  "segment.index.bytes": { brokerSynonym: "log.index.size.max.bytes", doc: "Size of a segment's offset index." },
+  "segment.jitter.ms": { brokerSynonym: "log.roll.jitter.ms", doc: "Random jitter subtracted from segment.ms." },
+  "segment.ms": { brokerSynonym: "log.roll.ms", doc: "Age at which a segment is closed, so retention can delete it." },
+  "unclean.leader.election.enable": { brokerSynonym: "unclean.leader.election.enable", doc: "Allow an out-of-sync replica to become leader." },
+  "tansu.schema.validation": { doc: "Validate produced records against the topic's schema in the schema registry." },
+  "tansu.lake.sink": { doc: "Write records only to the open table format (a sink topic)." },
+};
+
+/** The default's synonym name: Kafka's broker setting, else the topic config itself. */
+export function defaultSynonymName(name: string): string {
+  return FACTS[name]?.brokerSynonym ?? name;
+}
+
+export function topicConfigDoc(name: string): string | null {
+  return FACTS[name]?.doc ?? null;
+}
+
+function topicEntry(broker: BrokerConfig, spec: TopicConfigSpec, own: string | undefined): ConfigEntry {
+  const fallback: ConfigSynonym = { name: defaultSynonymName(spec.name), value: defaultValue(spec, broker), source: ConfigSource.DEFAULT_CONFIG };
+  const synonyms = own === undefined ? [fallback] : [{ name: spec.name, value: own, source: ConfigSource.DYNAMIC_TOPIC_CONFIG }, fallback];
+  return {
+    name: spec.name,
+    value: own ?? fallback.value,
+    readOnly: false,
+    source: synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG,
+    isSensitive: spec.type === "PASSWORD",
+    synonyms,
+    configType: CONFIG_TYPE_IDS[spec.type],
+    documentation: topicConfigDoc(spec.name),
+  };
+}
+
+/** Every topic config, sorted by name, given the configs set explicitly on the topic. */
+export function topicConfigEntries(broker: BrokerConfig, explicit: Readonly<Record<string, string>>): ConfigEntry[] {
+  return TOPIC_CONFIGS.map((spec) => topicEntry(broker, spec, Object.hasOwn(explicit, spec.name) ? explicit[spec.name] : undefined)).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+}

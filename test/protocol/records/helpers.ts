@@ -1,0 +1,66 @@
+import { expect } from "bun:test";
+import { DecodeError, type DecodeErrorCode } from "../../../src/protocol/primitives.ts";
+
+export const utf8 = new TextEncoder();
+
+export function bytes(s: string): Uint8Array {
+  return utf8.encode(s);
+}
+
+/** Runs fn; passes if it returns or throws a DecodeError, fails on any other exception. */
+export function decodeErrorOrResult(fn: () => unknown): DecodeError | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw new Error(`expected DecodeError, got ${String(e)}`, { cause: e });
+    expect(Number.isInteger(e.offset)).toBe(true);
+    return e;
+  }
+}
+
+export function expectDecodeError(fn: () => unknown, code?: DecodeErrorCode): DecodeError {
+  const e = decodeErrorOrResult(fn);
+  if (e === undefined) throw new Error("expected a DecodeError, but decoding succeeded");
+  if (code !== undefined) expect(e.code).toBe(code);
+  return e;
+}
+
+/** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
+export function pseudoRandomBytes(n: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed | 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** JSON-ish event values of about 100 bytes, like typical Kafka record values. */
+export function jsonValues(count: number): Uint8Array[] {
+  const events = ["page_view", "click", "add_to_cart", "purchase"];
+  return Array.from({ length: count }, (_, i) =>
+    bytes(
+      JSON.stringify({
+        id: 100000 + i,
+        user: `user-${(i * 7919) % 1000}`,
+        event: events[i % events.length],
+        ts: 1_700_000_000_000 + i * 37,
+        amount: ((i * 31) % 10000) / 100,
+      }),
+    ),
+  );
+}
+
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+// Builds record batch v2 bytes for storage tests: a well-formed 61-byte header (CRC-32C included)
+// followed by an opaque payload. Engines never decode records, so the payload need not be records.
+
+import type { AppendBatch, BatchMeta } from "../../src/storage/engine.ts";
+
+export const HEADER_SIZE = 61;
+
+export interface TestBatchOptions {
+  recordCount?: number;
+  baseTimestamp?: number;
+  maxTimestamp?: number;
+  producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
+  isTransactional?: boolean;
+  isControl?: boolean;
+  /** Text placed after the header so tests can tell batches apart. */
+  payload?: string;
+}
+
+export function testBatch(options: TestBatchOptions = {}): AppendBatch {
+  const meta: BatchMeta = {
+    recordCount: options.recordCount ?? 1,
+    baseTimestamp: options.baseTimestamp ?? 1_700_000_000_000,
+    maxTimestamp: options.maxTimestamp ?? options.baseTimestamp ?? 1_700_000_000_000,
+    producerId: options.producerId ?? -1,
+    producerEpoch: options.producerEpoch ?? -1,
+    baseSequence: options.baseSequence ?? -1,
+    isTransactional: options.isTransactional ?? false,
+    isControl: options.isControl ?? false,
+  };
+  const payload = new TextEncoder().encode(options.payload ?? "payload");
+  const bytes = new Uint8Array(HEADER_SIZE + payload.byteLength);
+  const view = new DataView(bytes.buffer);
+  view.setBigInt64(0, 0n);
+  view.setInt32(8, bytes.byteLength - 12);
+  view.setInt32(12, -1);
+  view.setInt8(16, 2);
+  view.setInt16(21, (meta.isTransactional ? 0x10 : 0) | (meta.isControl ? 0x20 : 0));
+  view.setInt32(23, meta.recordCount - 1);
+  view.setBigInt64(27, BigInt(meta.baseTimestamp));
+  view.setBigInt64(35, BigInt(meta.maxTimestamp));
+  view.setBigInt64(43, BigInt(meta.producerId));
+  view.setInt16(51, meta.producerEpoch);
+  view.setInt32(53, meta.baseSequence);
+  view.setInt32(57, meta.recordCount);
+  bytes.set(payload, HEADER_SIZE);
+  view.setUint32(17, crc32c(bytes.subarray(21)));
+  return { bytes, meta };
+}
+
+export function baseOffsetOf(bytes: Uint8Array): number {
+  return Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigInt64(0));
+}
+
+/** The bytes a stored batch must have: the original with only baseOffset changed. */
+export function expectedStored(original: Uint8Array, baseOffset: number): Uint8Array {
+  const copy = original.slice();
+  new DataView(copy.buffer).setBigInt64(0, BigInt(baseOffset));
+  return copy;
+}
+
+const CRC32C_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+export function crc32c(data: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of data) crc = (CRC32C_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
