@@ -180,8 +180,18 @@ function decode(api: ApiMessages<unknown, unknown>, version: number, frame: Uint
   return decodeResponse(api, version, frame);
 }
 
+const REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "unknown host",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ETIMEDOUT: "timed out",
+};
+
 function describe(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const code = (e as Error & { code?: unknown }).code;
-  return typeof code === "string" && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
+  if (typeof code !== "string") return e.message;
+  return `${REASONS[code] ?? e.message} (${code})`;
 }

@@ -127,7 +127,10 @@ export interface Engine {
    * fetchOffset outside [logStartOffset, highWatermark] is OFFSET_OUT_OF_RANGE.
    */
   read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult>;
-  offsets(topic: string, partition: number): Promise<({ errorCode: 0 } & PartitionOffsets) | { errorCode: FailureCode }>;
+  offsets(
+    topic: string,
+    partition: number,
+  ): Promise<({ errorCode: 0 } & PartitionOffsets) | { errorCode: FailureCode }>;
   batchByTimestamp(topic: string, partition: number, query: TimestampQuery): Promise<StoredBatch | null>;
   /**
    * Resolves when any of `partitions` gets a new record (appended through this process or, for

@@ -16,6 +16,15 @@ export const ConfigSource = {
   DYNAMIC_BROKER_LOGGER_CONFIG: 6,
 } as const;
 
+/** Kafka's ConfigResource.Type ids (3.9). */
+export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, CLIENT_METRICS: 16 } as const;
+
+/** null when a BROKER or BROKER_LOGGER resource name is this broker's id, else why not. */
+export function brokerNameProblem(nodeId: number, name: string): string | null {
+  if (!/^[+-]?\d+$/.test(name)) return `Broker id must be an integer, but it is: ${name}`;
+  return Number(name) === nodeId ? null : `Unexpected broker id, expected ${nodeId}, but received ${name}`;
+}
+
 /** DescribeConfigs v3+ configType ids. */
 export const CONFIG_TYPE_IDS: Readonly<Record<ConfigType, number>> = {
   BOOLEAN: 1,

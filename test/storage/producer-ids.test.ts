@@ -22,7 +22,8 @@ const exhausted: TransactionalProducer = {
 describe("InitProducerId decisions", () => {
   test("a transactional id at the last usable epoch moves to a new producer id", () => {
     const result = initTransactional(exhausted, request(), () => 11);
-    expect(result).toEqual({ errorCode: 0, producer: { ...exhausted, producerId: 11, producerEpoch: 0, lastProducerId: 10 } });
+    const producer = { ...exhausted, producerId: 11, producerEpoch: 0, lastProducerId: 10 };
+    expect(result).toEqual({ errorCode: 0, producer });
   });
 
   test("a producer retrying that rotation is answered, not fenced", () => {
@@ -45,7 +46,8 @@ describe("InitProducerId decisions", () => {
   });
 
   test("an idempotent producer at the last usable epoch gets a fresh id", () => {
-    const result = initIdempotent(request({ transactionalId: null, producerId: 10, producerEpoch: 32766 }), 32766, () => 11);
+    const reinit = request({ transactionalId: null, producerId: 10, producerEpoch: 32766 });
+    const result = initIdempotent(reinit, 32766, () => 11);
     expect(result).toEqual({ errorCode: 0, producerId: 11, producerEpoch: 0 });
   });
 });

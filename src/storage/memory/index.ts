@@ -22,7 +22,7 @@ import { AppendNotifier, partitionKey } from "./notifier.ts";
 import { ProducerRegistry } from "./producers.ts";
 import { TopicRegistry } from "./topics.ts";
 
-const unknownPartition = { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION } as const;
+const unknownPartition = () => ({ errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION }) as const;
 
 class MemoryEngine implements Engine {
   readonly description = "memory://";
@@ -61,14 +61,14 @@ class MemoryEngine implements Engine {
 
   async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
     const log = this.topics.partition(topic, partition);
-    if (log === undefined) return unknownPartition;
+    if (log === undefined) return unknownPartition();
     const result = log.append(batch, Date.now());
     if (result.errorCode === 0) this.notifier.notify(partitionKey(topic, partition));
     return result;
   }
 
   async read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
-    return this.topics.partition(topic, partition)?.read(fetchOffset, maxBytes) ?? unknownPartition;
+    return this.topics.partition(topic, partition)?.read(fetchOffset, maxBytes) ?? unknownPartition();
   }
 
   async offsets(
@@ -76,7 +76,7 @@ class MemoryEngine implements Engine {
     partition: number,
   ): Promise<({ errorCode: 0 } & PartitionOffsets) | { errorCode: FailureCode }> {
     const log = this.topics.partition(topic, partition);
-    return log === undefined ? unknownPartition : { errorCode: 0, ...log.offsets() };
+    return log === undefined ? unknownPartition() : { errorCode: 0, ...log.offsets() };
   }
 
   async batchByTimestamp(topic: string, partition: number, query: TimestampQuery): Promise<StoredBatch | null> {

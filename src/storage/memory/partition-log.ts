@@ -1,7 +1,14 @@
 // One partition's batches and idempotent-producer state. Methods are synchronous, so an append's
 // sequence check and offset assignment happen without interleaving.
 
-import type { AppendBatch, AppendResult, PartitionOffsets, ReadResult, StoredBatch, TimestampQuery } from "../engine.ts";
+import type {
+  AppendBatch,
+  AppendResult,
+  PartitionOffsets,
+  ReadResult,
+  StoredBatch,
+  TimestampQuery,
+} from "../engine.ts";
 import { withBaseOffset } from "../batch-bytes.ts";
 import { afterAppend, checkProducerBatch, isIdempotent, type ProducerState } from "../producer-state.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";

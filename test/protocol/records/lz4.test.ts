@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lz4Compress as wasmLz4Compress, lz4Decompress as wasmLz4Decompress } from "@platformatic/wasm-utils";
@@ -118,7 +118,8 @@ describe("lz4 frame", () => {
     writeFileSync(join(dir, "ours.lz4"), lz4Compress(input));
     const decoded = Bun.spawnSync([LZ4_CLI, "-d", "-c", join(dir, "ours.lz4")]);
     expect(decoded.exitCode).toBe(0);
-    expect(new Uint8Array(decoded.stdout)).toEqual(input);
+    const back: Uint8Array = new Uint8Array(decoded.stdout);
+    expect(back).toEqual(input);
     for (const flags of [[], ["-BD"], ["-BX"], ["--content-size"], ["--no-frame-crc"], ["-B5", "-BD", "-BX"], ["-B7", "-9"], ["-l"]]) {
       const packed = Bun.spawnSync([LZ4_CLI, "-c", ...flags, raw]);
       expect(packed.exitCode).toBe(0);
@@ -129,6 +130,6 @@ describe("lz4 frame", () => {
         expect(lz4Decompress(new Uint8Array(packed.stdout), MAX)).toEqual(input);
       }
     }
-    expect(readFileSync(raw).length).toBe(input.length);
+    rmSync(dir, { recursive: true });
   });
 });

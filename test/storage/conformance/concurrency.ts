@@ -59,7 +59,8 @@ export function concurrencyCases(ctx: ConformanceContext): void {
       const offsets: number[] = [];
       for (let seq = 0; seq < 20; seq += 2) {
         const { producerId, producerEpoch } = init;
-        const batch = testBatch({ producerId, producerEpoch, baseSequence: seq, recordCount: 2, payload: `p${p}s${seq}` });
+        const payload = `producer ${p} sequence ${seq}`;
+        const batch = testBatch({ producerId, producerEpoch, baseSequence: seq, recordCount: 2, payload });
         // The same batch sent twice at once (a retry racing the original) is stored once.
         const [a = -1, b = -2] = await Promise.all(engines.map((engine) => appendOk(engine, topic, 0, batch)));
         expect(a).toBe(b);

@@ -27,6 +27,7 @@ export async function readAll(engine: Engine, topic: string, partition: number, 
     if (result.errorCode !== 0) throw new Error(`read ${topic}/${partition}@${offset} failed with ${result.errorCode}`);
     const last = result.batches.at(-1);
     if (last === undefined) return batches;
+    if (last.lastOffset < offset) throw new Error(`read ${topic}/${partition}@${offset} returned no new batch`);
     batches.push(...result.batches);
     offset = last.lastOffset + 1;
   }

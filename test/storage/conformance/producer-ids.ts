@@ -57,8 +57,8 @@ export function producerIdCases(ctx: ConformanceContext): void {
     await initOk(ctx.engine, { transactionalId });
     const fenced = await ctx.engine.initProducerId({ ...fresh, transactionalId, ...first });
     expect(fenced.errorCode).toBe(ErrorCodes.PRODUCER_FENCED);
-    const wrongId = await ctx.engine.initProducerId({ ...fresh, transactionalId, producerId: 2 ** 40, producerEpoch: 0 });
-    expect(wrongId.errorCode).toBe(ErrorCodes.PRODUCER_FENCED);
+    const wrongId = { ...fresh, transactionalId, producerId: 2 ** 40, producerEpoch: 0 };
+    expect((await ctx.engine.initProducerId(wrongId)).errorCode).toBe(ErrorCodes.PRODUCER_FENCED);
   });
 
   test("an empty transactional id is INVALID_REQUEST", async () => {

@@ -36,6 +36,19 @@ export function recordCases(ctx: ConformanceContext): void {
     expect(storedB?.lastOffset).toBe(5);
   });
 
+  test("changing bytes a read returned does not change the stored batch", async () => {
+    const topic = await ctx.createTopic("read-copy");
+    const batch = testBatch({ payload: "keep" });
+    await appendOk(ctx.engine, topic, 0, batch);
+    const first = await ctx.engine.read(topic, 0, 0, 1024);
+    if (first.errorCode === 0) first.batches[0]?.bytes.fill(0);
+    for (const query of [{ kind: "max-timestamp" }, { kind: "at-or-after", timestamp: 0 }] as const) {
+      (await ctx.engine.batchByTimestamp(topic, 0, query))?.bytes.fill(0);
+    }
+    const [stored] = await readAll(ctx.engine, topic, 0);
+    expect(stored?.bytes).toEqual(expectedStored(batch.bytes, 0));
+  });
+
   test("read from inside a batch starts with the batch containing the offset", async () => {
     const topic = await ctx.createTopic("middle");
     for (const recordCount of [2, 5, 3, 1]) await appendOk(ctx.engine, topic, 0, testBatch({ recordCount }));
@@ -70,10 +83,21 @@ export function recordCases(ctx: ConformanceContext): void {
 
   test("reading at the high watermark returns no batches", async () => {
     const topic = await ctx.createTopic("at-hwm");
-    expect(await ctx.engine.read(topic, 0, 0, 1024)).toMatchObject({ errorCode: 0, batches: [], highWatermark: 0 });
+    expect(await ctx.engine.read(topic, 0, 0, 1024)).toEqual({
+      errorCode: 0,
+      batches: [],
+      logStartOffset: 0,
+      highWatermark: 0,
+      lastStableOffset: 0,
+    });
     await appendOk(ctx.engine, topic, 0, testBatch({ recordCount: 4 }));
-    const result = await ctx.engine.read(topic, 0, 4, 1024);
-    expect(result).toMatchObject({ errorCode: 0, batches: [], logStartOffset: 0, highWatermark: 4 });
+    expect(await ctx.engine.read(topic, 0, 4, 1024)).toEqual({
+      errorCode: 0,
+      batches: [],
+      logStartOffset: 0,
+      highWatermark: 4,
+      lastStableOffset: 4,
+    });
   });
 
   test("offsets outside [logStartOffset, highWatermark] are OFFSET_OUT_OF_RANGE", async () => {

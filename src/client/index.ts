@@ -1,0 +1,10 @@
+export { type Address, formatAddress, parseAddress, parseBootstrap } from "./address.ts";
+export { type ClientOptions, KafkaClient, type RequestOptions } from "./client.ts";
+export { BrokerConnection, type ConnectionOptions } from "./connection.ts";
+export { check, ClientError, type ClientErrorCode } from "./errors.ts";
+export { FETCH_MAX_VERSION, type FetchedRecord, type FetchOptions, type FetchPosition, fetchRecords, type FetchResult } from "./fetch.ts";
+export { keyPartition, murmur2, toPositive } from "./murmur2.ts";
+export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from "./offsets.ts";
+export { type PartitionBatch, produce, type ProduceOptions } from "./produce.ts";
+export { byLeader, type PartitionLeader, type TopicPartitions, topicPartitions } from "./topics.ts";
+export { type BrokerVersions, brokerVersions, negotiate, type VersionRange } from "./versions.ts";
