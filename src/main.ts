@@ -2,12 +2,14 @@
 // CLI entry: tansu broker | topic | cat. Configuration errors print one line and exit 2.
 
 import { startBroker } from "./commands/broker.ts";
+import { catCommand } from "./commands/cat.ts";
+import { topicCommand } from "./commands/topic.ts";
 import { brokerConfig, ConfigError } from "./config.ts";
 
 const USAGE = `usage: tansu <command> [flags]
-  broker                      run a broker (see --help for flags)
-  topic create|list|describe|delete
-  cat produce|consume`;
+  broker                             run a broker (see --help for flags)
+  topic create|list|describe|delete  manage topics (see tansu topic --help)
+  cat produce|consume                records between a topic and stdin/stdout (see tansu cat --help)`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -24,6 +26,10 @@ async function main(argv: readonly string[]): Promise<number> {
       });
       return 0;
     }
+    case "topic":
+      return topicCommand(rest, process.env);
+    case "cat":
+      return catCommand(rest, process.env);
     case undefined:
     case "help":
     case "--help":

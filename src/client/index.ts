@@ -6,5 +6,5 @@ export { FETCH_MAX_VERSION, type FetchedRecord, type FetchOptions, type FetchPos
 export { keyPartition, murmur2, toPositive } from "./murmur2.ts";
 export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from "./offsets.ts";
 export { type PartitionBatch, produce, type ProduceOptions } from "./produce.ts";
-export { byLeader, type PartitionLeader, type TopicPartitions, topicPartitions } from "./topics.ts";
+export { byLeader, type PartitionInfo, type PartitionLeader, type TopicPartitions, topicPartitions } from "./topics.ts";
 export { type BrokerVersions, brokerVersions, negotiate, type VersionRange } from "./versions.ts";

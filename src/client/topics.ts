@@ -10,10 +10,15 @@ export interface PartitionLeader {
   leader: number;
 }
 
+export interface PartitionInfo extends PartitionLeader {
+  replicas: number[];
+  isr: number[];
+}
+
 export interface TopicPartitions {
   name: string;
   topicId: string;
-  partitions: PartitionLeader[];
+  partitions: PartitionInfo[];
 }
 
 const RETRIES = 10;
@@ -31,7 +36,7 @@ export async function topicPartitions(client: KafkaClient, topic: string, allowA
       continue;
     }
     check(failed, `topic ${topic}`);
-    const partitions = t.partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId })).sort((a, b) => a.partition - b.partition);
+    const partitions = t.partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes })).sort((a, b) => a.partition - b.partition);
     return { name: topic, topicId: t.topicId, partitions };
   }
 }

@@ -3,7 +3,7 @@
 // flags or the environment. Topic defaults appear under Kafka's broker names (log.retention.ms …).
 
 import type { Broker } from "../broker.ts";
-import { type ConfigEntry, CONFIG_TYPE_IDS, ConfigSource, defaultSynonymName } from "./config-entries.ts";
+import { type ConfigEntry, CONFIG_TYPE_IDS, ConfigSource, brokerSynonym } from "./config-entries.ts";
 import { type ConfigType, TOPIC_CONFIGS, defaultValue } from "./configs.ts";
 
 interface Setting {
@@ -31,9 +31,8 @@ function settings(broker: Broker): Setting[] {
   ];
   const names = new Set(own.map((s) => s.name));
   for (const spec of TOPIC_CONFIGS) {
-    const name = defaultSynonymName(spec.name);
-    if (name === spec.name && name.startsWith("tansu.")) continue;
-    if (names.has(name)) continue;
+    const name = brokerSynonym(spec.name);
+    if (name === undefined || names.has(name)) continue;
     names.add(name);
     own.push({ name, type: spec.type, value: defaultValue(spec, c), doc: `Default of the topic config ${spec.name}.` });
   }

@@ -90,9 +90,14 @@ const FACTS: Readonly<Record<string, TopicConfigFacts>> = {
   "tansu.lake.sink": { doc: "Write records only to the open table format (a sink topic)." },
 };
 
+/** Kafka's broker setting that supplies a topic config's default, if it has one. */
+export function brokerSynonym(name: string): string | undefined {
+  return FACTS[name]?.brokerSynonym;
+}
+
 /** The default's synonym name: Kafka's broker setting, else the topic config itself. */
 export function defaultSynonymName(name: string): string {
-  return FACTS[name]?.brokerSynonym ?? name;
+  return brokerSynonym(name) ?? name;
 }
 
 export function topicConfigDoc(name: string): string | null {

@@ -26,16 +26,11 @@ export function expectDecodeError(fn: () => unknown, code?: DecodeErrorCode): De
   return e;
 }
 
-/** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
+/** Deterministic pseudo-random bytes, so failures reproduce. */
 export function pseudoRandomBytes(n: number, seed = 1): Uint8Array {
+  const rng = new Prng(seed);
   const out = new Uint8Array(n);
-  let x = seed | 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
+  for (let i = 0; i < n; i++) out[i] = rng.uint32() & 0xff;
   return out;
 }
 
@@ -63,4 +58,44 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
+}
+
+/** A small seeded generator (xorshift32) for randomized tests that reproduce. */
+export class Prng {
+  private x: number;
+
+  constructor(seed: number) {
+    this.x = seed | 0 || 1;
+  }
+
+  uint32(): number {
+    this.x ^= this.x << 13;
+    this.x ^= this.x >>> 17;
+    this.x ^= this.x << 5;
+    return this.x >>> 0;
+  }
+
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor((this.uint32() / 0x1_0000_0000) * (max - min + 1));
+  }
+
+  bytes(maxLength: number): Uint8Array {
+    const out = new Uint8Array(this.int(0, maxLength));
+    for (let i = 0; i < out.length; i++) out[i] = this.uint32() & 0xff;
+    return out;
+  }
+
+  text(maxLength: number): string {
+    const alphabet = "abcXYZ09-_.é✓🙂";
+    return Array.from({ length: this.int(0, maxLength) }, () => [...alphabet][this.int(0, [...alphabet].length - 1)]).join("");
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(0, items.length - 1)]!;
+  }
+
+  maybeNull<T>(value: T): T | null {
+    return this.int(0, 4) === 0 ? null : value;
+  }
 }

@@ -39,7 +39,8 @@ describe.each(CODECS)("@platformatic/kafka batches (%s)", (codec) => {
     expect(theirs.firstOffset).toBe(77n);
     expect(theirs.records.length).toBe(50);
     const third = theirs.records[3]!;
-    expect(new Uint8Array(third.value!)).toEqual(values[3]!);
+    const value: Uint8Array = new Uint8Array(third.value!);
+    expect(value).toEqual(values[3]!);
     expect(third.timestampDelta).toBe(-3n);
     expect(third.headers.map(([k, v]) => [new TextDecoder().decode(k!), new TextDecoder().decode(v!)])).toEqual([["h", "x"]]);
   });

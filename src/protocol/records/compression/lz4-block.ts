@@ -14,6 +14,8 @@ const HASH_BITS = 12;
 // used only if it lies inside the block, before the cursor, and its 4 bytes match.
 const table = new Int32Array(1 << HASH_BITS);
 
+export const OUTPUT_FULL = -1;
+
 /** Largest compressed size of an n-byte block. */
 export function lz4BlockBound(n: number): number {
   return n + Math.floor(n / 255) + 16;
@@ -96,9 +98,9 @@ export function lz4CompressBlock(src: Uint8Array, start: number, end: number, ds
 }
 
 /**
- * Decodes the block in src[start, end) into dst at op, writing no further than opLimit; matches
- * may reach back to windowStart (the block's own start for independent blocks, the frame's for
- * linked ones). Returns the new op. `at` is added to input positions in errors.
+ * Decodes the block in src[start, end) into dst at op; matches may reach back to windowStart (the
+ * block's own start for independent blocks, the frame's for linked ones). Returns the new op, or
+ * OUTPUT_FULL if the block would write past opLimit. `at` is added to input positions in errors.
  */
 export function lz4DecompressBlock(
   src: Uint8Array,
@@ -124,7 +126,7 @@ export function lz4DecompressBlock(
       }
     }
     if (literals > end - ip) badCompression(at + tokenAt, `lz4 literals of ${literals} bytes run past the end`);
-    if (literals > opLimit - op) badCompression(at + tokenAt, "lz4 literals overrun the block size");
+    if (literals > opLimit - op) return OUTPUT_FULL;
     op = writeLiterals(src, ip, ip + literals, dst, op);
     ip += literals;
     if (ip === end) return op;
@@ -140,7 +142,7 @@ export function lz4DecompressBlock(
         length += b;
       }
     }
-    if (length > opLimit - op) badCompression(at + tokenAt, "lz4 match overruns the block size");
+    if (length > opLimit - op) return OUTPUT_FULL;
     let from = op - offset;
     if (offset >= length && length >= 32) {
       dst.copyWithin(op, from, from + length);

@@ -1,5 +1,5 @@
 import { badCompression, tooLarge } from "./limits.ts";
-import { lz4BlockBound, lz4CompressBlock, lz4DecompressBlock } from "./lz4-block.ts";
+import { lz4BlockBound, lz4CompressBlock, lz4DecompressBlock, OUTPUT_FULL } from "./lz4-block.ts";
 import { BoundedOutput } from "./output.ts";
 import { xxhash32 } from "./xxhash32.ts";
 
@@ -33,13 +33,13 @@ function putU32(b: Uint8Array, i: number, v: number): void {
   b[i + 3] = v >>> 24;
 }
 
-/** One frame with independent 64 KiB blocks and a content checksum. */
+/** One frame as Java's Kafka client writes it: independent 64 KiB blocks, no checksums but the header's. */
 export function lz4Compress(input: Uint8Array): Uint8Array {
   const n = input.length;
   const blocks = Math.ceil(n / ENCODE_BLOCK_SIZE);
-  const out = new Uint8Array(7 + blocks * (4 + lz4BlockBound(ENCODE_BLOCK_SIZE)) + 8);
+  const out = new Uint8Array(7 + blocks * (4 + lz4BlockBound(ENCODE_BLOCK_SIZE)) + 4);
   putU32(out, 0, FRAME_MAGIC);
-  out[4] = FLG_VERSION | FLG_BLOCK_INDEPENDENT | FLG_CONTENT_CHECKSUM;
+  out[4] = FLG_VERSION | FLG_BLOCK_INDEPENDENT;
   out[5] = ENCODE_BD;
   out[6] = (xxhash32(out, 0, 4, 6) >>> 8) & 0xff;
   let op = 7;
@@ -56,8 +56,7 @@ export function lz4Compress(input: Uint8Array): Uint8Array {
     }
   }
   putU32(out, op, 0);
-  putU32(out, op + 4, xxhash32(input));
-  return out.subarray(0, op + 8);
+  return out.subarray(0, op + 4);
 }
 
 /** Decodes one or more concatenated frames (skippable frames are skipped). */
@@ -80,6 +79,22 @@ export function lz4Decompress(input: Uint8Array, maxBytes: number, at = 0): Uint
     }
   }
   return out.result();
+}
+
+/**
+ * Decodes one compressed block, growing the output as it goes: room for a typical ratio first,
+ * more only when the block needs it, never past the block maximum or maxBytes.
+ */
+function decodeBlock(input: Uint8Array, p: number, size: number, blockMax: number, out: BoundedOutput, windowStart: number, at: number): number {
+  // one compressed byte yields at most 255 bytes (a length-extension byte)
+  const bound = Math.min(blockMax, size * 255 + 19);
+  for (let room = Math.min(bound, size * 4 + 1024); ; room = Math.min(bound, room * 4)) {
+    const limit = out.ensureUpTo(room);
+    const op = lz4DecompressBlock(input, p, p + size, out.buf, out.pos, limit, windowStart, at);
+    if (op !== OUTPUT_FULL) return op;
+    if (limit === out.maxBytes) tooLarge(at + p, limit + 1, out.maxBytes);
+    if (room === bound) badCompression(at + p, `lz4 block decodes to more than the frame's ${blockMax}-byte block size`);
+  }
 }
 
 function need(input: Uint8Array, p: number, n: number, at: number, what: string): void {
@@ -108,6 +123,7 @@ function decodeFrame(input: Uint8Array, descriptorStart: number, out: BoundedOut
   if (input[p] !== ((xxhash32(input, 0, descriptorStart, p) >>> 8) & 0xff)) badCompression(at + p, "lz4 header checksum mismatch");
   p++;
 
+  if (contentSize > 0) out.ensure(Math.min(contentSize, (input.length - p) * 255));
   const frameStart = out.pos;
   const independent = (flg & FLG_BLOCK_INDEPENDENT) !== 0;
   const blockChecksum = (flg & FLG_BLOCK_CHECKSUM) !== 0;
@@ -128,9 +144,7 @@ function decodeFrame(input: Uint8Array, descriptorStart: number, out: BoundedOut
       out.buf.set(input.subarray(p, p + size), out.pos);
       out.pos += size;
     } else {
-      // one compressed byte yields at most 255 bytes (a length-extension byte)
-      const limit = out.ensureUpTo(Math.min(blockMax, size * 255 + 19));
-      out.pos = lz4DecompressBlock(input, p, p + size, out.buf, out.pos, limit, independent ? out.pos : frameStart, at);
+      out.pos = decodeBlock(input, p, size, blockMax, out, independent ? out.pos : frameStart, at);
     }
     p += blockChecksum ? size + 4 : size;
   }

@@ -1,5 +1,6 @@
 import { badCompression, tooLarge } from "./limits.ts";
-import { readSnappyLength, snappyCompressRaw, snappyDecodeElements, snappyDecompressRaw } from "./snappy-block.ts";
+import { snappyCompressRaw } from "./snappy-compress.ts";
+import { readSnappyLength, snappyDecodeElements, snappyDecompressRaw } from "./snappy-decompress.ts";
 
 // Java's and kafka-python's producers wrap snappy in xerial's stream framing: the magic
 // 82 'SNAPPY' 00, int32 version, int32 compatible version, then chunks of big-endian int32 length +

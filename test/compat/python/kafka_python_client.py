@@ -1,0 +1,116 @@
+"""kafka-python 2.0.2 for the compat tests: admin, produce, consume, offsets."""
+
+import time
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import NewTopic
+from kafka.codec import has_gzip, has_lz4, has_snappy, has_zstd
+
+import common
+
+
+def codecs(_args):
+    available = {"gzip": has_gzip(), "snappy": has_snappy(), "lz4": has_lz4(), "zstd": has_zstd()}
+    return {"codecs": ["none"] + [name for name, ok in available.items() if ok]}
+
+
+def admin(args):
+    return KafkaAdminClient(bootstrap_servers=args["bootstrap"], client_id="compat-admin")
+
+
+def create(args):
+    client = admin(args)
+    response = client.create_topics([NewTopic(args["topic"], args["partitions"], 1)], timeout_ms=10000)
+    client.close()
+    errors = [[topic, code] for topic, code, *_ in response.topic_errors if code != 0]
+    if errors:
+        raise SystemExit("create_topics failed: %r" % errors)
+    return {"created": args["topic"]}
+
+
+def delete(args):
+    client = admin(args)
+    response = client.delete_topics([args["topic"]], timeout_ms=10000)
+    client.close()
+    errors = [[topic, code] for topic, code in response.topic_error_codes if code != 0]
+    if errors:
+        raise SystemExit("delete_topics failed: %r" % errors)
+    return {"deleted": args["topic"]}
+
+
+def topics(args):
+    c = KafkaConsumer(bootstrap_servers=args["bootstrap"], group_id=None)
+    found = {name: len(c.partitions_for_topic(name) or []) for name in c.topics()}
+    c.close()
+    return {"topics": found}
+
+
+def produce(args):
+    acks = "all" if str(args["acks"]) in ("all", "-1") else int(args["acks"])
+    codec = None if args["codec"] == "none" else args["codec"]
+    producer = KafkaProducer(bootstrap_servers=args["bootstrap"], acks=acks, compression_type=codec, linger_ms=5, batch_size=65536)
+    futures = []
+    for r in common.read_records(args["records"]):
+        futures.append(producer.send(
+            args["topic"],
+            key=common.encode(r["k"]),
+            value=common.encode(r["v"]),
+            headers=[(name, common.encode(v)) for name, v in r["h"]],
+            timestamp_ms=r["ts"],
+        ))
+    producer.flush(60)
+    producer.close()
+    errors = [repr(f.exception) for f in futures if f.failed()]
+    return {"delivered": sum(1 for f in futures if f.succeeded()), "errors": errors[:10], "remaining": sum(1 for f in futures if not f.is_done)}
+
+
+def consumer(args):
+    return KafkaConsumer(bootstrap_servers=args["bootstrap"], group_id=None, enable_auto_commit=False, auto_offset_reset="earliest")
+
+
+def consume(args):
+    topic, partitions = args["topic"], args["partitions"]
+    c = consumer(args)
+    tps = [TopicPartition(topic, p) for p in range(partitions)]
+    deadline = time.time() + 30
+    ends = c.end_offsets(tps)
+    while sum(ends.values()) < args["expect"] and time.time() < deadline:
+        time.sleep(0.1)
+        ends = c.end_offsets(tps)
+    c.assign(tps)
+    c.seek_to_beginning()
+    positions = {tp: 0 for tp in tps}
+    deadline = time.time() + 120
+    count = 0
+    with open(args["out"], "w", encoding="utf-8") as out:
+        while any(positions[tp] < ends[tp] for tp in tps):
+            if time.time() > deadline:
+                raise SystemExit("consume: timed out at %r of %r" % (positions, ends))
+            for tp, records in c.poll(timeout_ms=1000, max_records=5000).items():
+                for m in records:
+                    out.write(common.consumed_line(m.partition, m.offset, m.key, m.value, m.headers, m.timestamp))
+                    positions[tp] = m.offset + 1
+                    count += 1
+    c.close()
+    return {"consumed": count, "ends": [ends[tp] for tp in tps]}
+
+
+def offsets(args):
+    topic, partitions = args["topic"], args["partitions"]
+    c = consumer(args)
+    tps = [TopicPartition(topic, p) for p in range(partitions)]
+    earliest = c.beginning_offsets(tps)
+    latest = c.end_offsets(tps)
+    times = {}
+    for ts in args["timestamps"]:
+        found = c.offsets_for_times({tp: ts for tp in tps})
+        times[str(ts)] = [-1 if found[tp] is None else found[tp].offset for tp in tps]
+    c.close()
+    return {"earliest": [earliest[tp] for tp in tps], "latest": [latest[tp] for tp in tps], "times": times}
+
+
+COMMANDS = {"codecs": codecs, "create": create, "delete": delete, "topics": topics, "produce": produce, "consume": consume, "offsets": offsets}
+
+if __name__ == "__main__":
+    name, arguments = common.command_line()
+    common.reply(COMMANDS[name](arguments))
