@@ -34,6 +34,11 @@ export interface BrokerConfig {
   defaultReplicationFactor: number;
   /** Kafka's message.max.bytes: the largest record batch a topic accepts unless it sets max.message.bytes. */
   messageMaxBytes: number;
+  /** Kafka's group.initial.rebalance.delay.ms: how long a group forming from empty waits for more members. */
+  groupInitialRebalanceDelayMs: number;
+  /** Kafka's group.min.session.timeout.ms and group.max.session.timeout.ms: the session timeouts JoinGroup accepts. */
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
 }
 
 interface Option {
@@ -57,6 +62,9 @@ export const BROKER_OPTIONS = [
   { flag: "num-partitions", env: "NUM_PARTITIONS", default: "1", about: "partitions of auto-created topics" },
   { flag: "default-replication-factor", env: "DEFAULT_REPLICATION_FACTOR", default: "1", about: "replication factor reported for new topics" },
   { flag: "message-max-bytes", env: "MESSAGE_MAX_BYTES", default: "1048588", about: "largest record batch accepted by default" },
+  { flag: "group-initial-rebalance-delay-ms", env: "GROUP_INITIAL_REBALANCE_DELAY_MS", default: "3000", about: "how long a new consumer group waits for more members" },
+  { flag: "group-min-session-timeout-ms", env: "GROUP_MIN_SESSION_TIMEOUT_MS", default: "6000", about: "smallest consumer session timeout accepted" },
+  { flag: "group-max-session-timeout-ms", env: "GROUP_MAX_SESSION_TIMEOUT_MS", default: "1800000", about: "largest consumer session timeout accepted" },
 ] as const satisfies readonly Option[];
 
 type OptionName = (typeof BROKER_OPTIONS)[number]["flag"];
@@ -156,6 +164,8 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
     }
   }
   const admin = get("admin-listener-url");
+  const groupMinSessionTimeoutMs = parseInteger(get("group-min-session-timeout-ms"), "--group-min-session-timeout-ms", 1, 2 ** 31 - 1);
+  const groupMaxSessionTimeoutMs = parseInteger(get("group-max-session-timeout-ms"), "--group-max-session-timeout-ms", groupMinSessionTimeoutMs, 2 ** 31 - 1);
   return {
     listener: parseEndpoint(get("listener-url"), "--listener-url", "tcp"),
     advertisedListener: get("advertised-listener-url") === "" ? null : parseEndpoint(get("advertised-listener-url"), "--advertised-listener-url", "tcp"),
@@ -170,5 +180,8 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
     numPartitions: parseInteger(get("num-partitions"), "--num-partitions", 1, 100_000),
     defaultReplicationFactor: parseInteger(get("default-replication-factor"), "--default-replication-factor", 1, 32767),
     messageMaxBytes: parseInteger(get("message-max-bytes"), "--message-max-bytes", 0, 2 ** 31 - 1),
+    groupInitialRebalanceDelayMs: parseInteger(get("group-initial-rebalance-delay-ms"), "--group-initial-rebalance-delay-ms", 0, 2 ** 31 - 1),
+    groupMinSessionTimeoutMs,
+    groupMaxSessionTimeoutMs,
   };
 }

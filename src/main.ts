@@ -4,17 +4,28 @@
 import { startBroker } from "./commands/broker.ts";
 import { catCommand } from "./commands/cat.ts";
 import { topicCommand } from "./commands/topic.ts";
-import { brokerConfig, ConfigError } from "./config.ts";
+import { BROKER_OPTIONS, brokerConfig, ConfigError } from "./config.ts";
 
 const USAGE = `usage: tansu <command> [flags]
   broker                             run a broker (see --help for flags)
   topic create|list|describe|delete  manage topics (see tansu topic --help)
   cat produce|consume                records between a topic and stdin/stdout (see tansu cat --help)`;
 
+const FLAG_WIDTH = Math.max(...BROKER_OPTIONS.map((o) => o.flag.length));
+const ENV_WIDTH = Math.max(...BROKER_OPTIONS.map((o) => o.env.length));
+const BROKER_USAGE = [
+  "usage: tansu broker [flags]   (each flag also reads its environment variable; a flag wins)",
+  ...BROKER_OPTIONS.map((o) => `  --${o.flag.padEnd(FLAG_WIDTH)}  ${o.env.padEnd(ENV_WIDTH)}  ${o.about}${o.default === "" ? "" : ` (default ${o.default})`}`),
+].join("\n");
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "broker": {
+      if (rest.includes("--help")) {
+        console.log(BROKER_USAGE);
+        return 0;
+      }
       const running = await startBroker(brokerConfig(rest, process.env));
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
@@ -36,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      throw new ConfigError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      throw new ConfigError(`unknown command ${JSON.stringify(command)} (try tansu --help)`);
   }
 }
 

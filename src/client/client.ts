@@ -119,3 +119,7 @@ export class KafkaClient {
     return opening;
   }
 }
+
+export function connect(bootstrap: string | readonly Address[], options: ClientOptions = {}): Promise<KafkaClient> {
+  return KafkaClient.connect(bootstrap, options);
+}

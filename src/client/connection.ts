@@ -88,7 +88,12 @@ export class BrokerConnection {
     if (this.failure !== null) return Promise.reject(this.failure);
     const correlationId = this.nextCorrelationId;
     this.nextCorrelationId = (correlationId + 1) & 0x7fffffff;
-    const frame = encodeRequest(api, { apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.options.clientId }, body);
+    let frame: Uint8Array;
+    try {
+      frame = encodeRequest(api, { apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.options.clientId }, body);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise<Response>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(correlationId);

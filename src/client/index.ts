@@ -1,5 +1,5 @@
 export { type Address, formatAddress, parseAddress, parseBootstrap } from "./address.ts";
-export { type ClientOptions, KafkaClient, type RequestOptions } from "./client.ts";
+export { type ClientOptions, connect, KafkaClient, type RequestOptions } from "./client.ts";
 export { BrokerConnection, type ConnectionOptions } from "./connection.ts";
 export { check, ClientError, type ClientErrorCode } from "./errors.ts";
 export { FETCH_MAX_VERSION, type FetchedRecord, type FetchOptions, type FetchPosition, fetchRecords, type FetchResult } from "./fetch.ts";

@@ -1,4 +1,6 @@
-// Produce (key 0), v3–11: record batch v2 only (v0–2 carry older message formats).
+// Produce (key 0), v0–11 advertised, record batch v2 (v3+) stored. v0–2 carry message formats
+// v0/v1 and are answered UNSUPPORTED_FOR_MESSAGE_FORMAT; they are advertised because librdkafka
+// 2.0.2 sends gzip, snappy and lz4 batches only to a broker whose Produce range includes v0.
 // acks 0 stores the batch and sends no response at all; acks 1 and -1 answer once the batch is
 // durable in storage (storage is the replication). Requests of one connection run in order, so
 // an idempotent producer's pipelined batches reach storage in sequence order.
@@ -24,6 +26,7 @@ function answer(index: number, errorCode: number, errorMessage: string | null, m
 async function producePartition(broker: Broker, topic: TopicInfo | null, index: number, records: Uint8Array | null, acks: number, apiVersion: number): Promise<PartitionResponse> {
   if (acks !== 0 && acks !== 1 && acks !== -1) return answer(index, ErrorCodes.INVALID_REQUIRED_ACKS, `acks ${acks} is not 0, 1 or -1`);
   if (topic === null || index < 0 || index >= topic.partitionCount) return answer(index, ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, null);
+  if (apiVersion < 3) return answer(index, ErrorCodes.UNSUPPORTED_FOR_MESSAGE_FORMAT, "Produce v0-2 carry message formats v0/v1; send record batch v2 with Produce v3 or later");
   const now = Date.now();
   const check = checkProducedBatch(records, topic, broker.config, apiVersion, now);
   if (!check.ok) {
@@ -60,7 +63,7 @@ async function producePartition(broker: Broker, topic: TopicInfo | null, index: 
 
 export default defineHandler<ProduceRequest, ProduceResponse>({
   api: ProduceApi,
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 11,
   serial: true,
   async handle(request, { broker, apiVersion }) {

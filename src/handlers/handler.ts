@@ -8,6 +8,8 @@ export interface RequestContext {
   readonly apiVersion: number;
   /** Aborted when the client's connection closes or the broker shuts down. */
   readonly signal: AbortSignal;
+  /** The client's address as the server saw it (absent when a test calls a handler directly). */
+  readonly clientAddress?: string;
 }
 
 export interface Handler<Request, Response> {

@@ -50,7 +50,7 @@ export class Connection {
   private start(frame: Uint8Array): void {
     const slot: Slot = { done: false, response: null, close: null };
     this.slots.push(slot);
-    const dispatched = prepare(frame, this.broker, this.abort.signal);
+    const dispatched = prepare(frame, this.broker, this.abort.signal, this.peer);
     const key = dispatched.handler?.serial === true ? dispatched.handler.api.apiKey : null;
     let run: Promise<void>;
     const finish = (r: { response: Uint8Array | null; close: string | null }) => {

@@ -34,7 +34,7 @@ function unsupportedApiVersions(broker: Broker, correlationId: number): Dispatch
 }
 
 /** Decodes a frame and prepares its handling; `run` does the work (the caller decides when). */
-export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal): Dispatched {
+export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, clientAddress?: string): Dispatched {
   const decoded = decodeRequest(frame);
   if (!decoded.ok) {
     const h = decoded.header;
@@ -55,7 +55,7 @@ export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal):
     handler,
     run: async () => {
       try {
-        const response = await handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal });
+        const response = await handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal, clientAddress });
         if (response === null) return { response: null, close: null };
         return { response: encodeResponse(handler.api, header.apiVersion, header.correlationId, response), close: null };
       } catch (e) {

@@ -98,13 +98,41 @@ export interface ProducerIdRequest {
 
 export type ProducerIdResult = { errorCode: 0; producerId: number; producerEpoch: number } | { errorCode: FailureCode };
 
+/** A consumer group's coordinator state as stored. */
+export interface StoredGroup {
+  groupId: string;
+  /**
+   * Changes on every write and never repeats for a group id, even after the group is deleted and
+   * created again (waiters and compare-and-swap compare versions). Opaque to callers: a counter, a
+   * row version or an ETag.
+   */
+  version: string;
+  /** JSON text written by src/groups; engines store and return it unchanged. */
+  state: string;
+}
+
+/** A lost compare-and-swap carries what is stored now (null: no such group), to re-apply against. */
+export type GroupWriteResult = { ok: true; version: string } | { ok: false; current: StoredGroup | null };
+
+/** A consumer group's committed position in one partition (OffsetCommit / OffsetFetch). */
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** -1 when the client sent none. */
+  leaderEpoch: number;
+  metadata: string | null;
+  /** Milliseconds since the epoch. */
+  commitTimestamp: number;
+}
+
 export interface Engine {
   /** Human-readable engine kind and location, for logs (no secrets). */
   readonly description: string;
 
   // Topics
   createTopic(spec: TopicSpec): Promise<CreateTopicResult>;
-  /** Deletes the topic with its records; false if there was no such topic. */
+  /** Deletes the topic with its records and every group's committed offsets of it; false if there was no such topic. */
   deleteTopic(name: string): Promise<boolean>;
   getTopic(name: string): Promise<TopicInfo | null>;
   getTopicById(topicId: string): Promise<TopicInfo | null>;
@@ -140,6 +168,35 @@ export interface Engine {
 
   // Producers
   initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult>;
+
+  // Consumer groups: state changes only by compare-and-swap, so brokers sharing the engine never
+  // lose each other's updates. A lost race is a result value, never an exception.
+  getGroup(groupId: string): Promise<StoredGroup | null>;
+  /**
+   * Writes `state` if the group's stored version is `expectedVersion`, or, when expectedVersion is
+   * null, if the group does not exist.
+   */
+  putGroup(groupId: string, state: string, expectedVersion: string | null): Promise<GroupWriteResult>;
+  /**
+   * Deletes the group and all its committed offsets, atomically, if its stored version is still
+   * `expectedVersion`; false (and nothing deleted) otherwise.
+   */
+  deleteGroup(groupId: string, expectedVersion: string): Promise<boolean>;
+  listGroups(): Promise<StoredGroup[]>;
+  /**
+   * Resolves once the group's version differs from `sinceVersion` (null: the group is absent) —
+   * at once if it already does —, when `signal` aborts, or after `timeoutMs`. Writes through any
+   * instance over the same store count; engines without change notification may poll briefly.
+   */
+  waitForGroupChange(groupId: string, sinceVersion: string | null, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+
+  // Committed offsets
+  /** Stores every one of `offsets` for the group atomically, replacing earlier commits of those partitions. */
+  commitOffsets(groupId: string, offsets: readonly CommittedOffset[]): Promise<void>;
+  /** The group's committed offsets: all of them (partitions null), or those of `partitions` that have one. */
+  fetchOffsets(groupId: string, partitions: readonly TopicPartition[] | null): Promise<CommittedOffset[]>;
+  /** Removes the group's committed offsets of `partitions` (OffsetDelete); absent ones are ignored. */
+  deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void>;
 
   /** Throws StorageError("unavailable") when the engine cannot be reached. */
   ping(): Promise<void>;

@@ -1,5 +1,5 @@
 // Opens the engine named by a storage URL. Engines load lazily, so one engine's dependencies
-// cost nothing when another is configured.
+// (postgres.js, say) cost nothing when another is configured.
 
 import { ConfigError } from "../config.ts";
 import type { Engine } from "./engine.ts";
@@ -10,7 +10,16 @@ export async function openEngine(url: URL): Promise<Engine> {
       const { openMemoryEngine } = await import("./memory/index.ts");
       return openMemoryEngine();
     }
+    case "sqlite:": {
+      const { openSqliteEngine } = await import("./sqlite/index.ts");
+      return openSqliteEngine(url);
+    }
+    case "postgres:":
+    case "postgresql:": {
+      const { openPostgresEngine } = await import("./postgres/index.ts");
+      return openPostgresEngine(url);
+    }
     default:
-      throw new ConfigError(`storage engine ${url.protocol}// is not available in this build yet; use memory://`);
+      throw new ConfigError(`storage engine ${url.protocol}// is not available in this build yet; use sqlite://, postgres:// or memory://`);
   }
 }

@@ -4,14 +4,17 @@
 // and its -H headers and send-time timestamps apply to a whole run.
 
 import { KCAT, kcatConsume, kcatMetadata, kcatProduce, kcatQuery, kcatAwaitTotal } from "./support/kcat.ts";
+import { librdkafkaCodec, librdkafkaCodecLabel } from "./support/librdkafka.ts";
 import { python } from "./support/python.ts";
 import { run, runOk } from "./support/run.ts";
 import { type ClientUnderTest, roundTripSuite } from "./support/suite.ts";
 
 const kcat: ClientUnderTest = {
   name: "kcat",
-  shape: { perRecordHeaders: false, explicitTimestamps: false },
+  shape: { perRecordHeaders: false, explicitTimestamps: false, nullHeaderValues: true, nullKeyAndValue: true },
   codecs: ["none", "gzip", "snappy", "lz4", "zstd"],
+  effectiveCodec: librdkafkaCodec,
+  codecLabel: librdkafkaCodecLabel,
   brokerArgs: ["--num-partitions", "3"],
   async version() {
     const { stdout, stderr } = await run([KCAT, "-V"]);

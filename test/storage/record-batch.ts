@@ -1,5 +1,6 @@
 // Builds record batch v2 bytes for storage tests: a well-formed 61-byte header (CRC-32C included)
-// followed by an opaque payload. Engines never decode records, so the payload need not be records.
+// followed by `recordCount` uncompressed records (encoded here, independently of src/protocol) whose
+// values carry the payload text. Engines that keep records as rows (PostgreSQL) decode them.
 
 import type { AppendBatch, BatchMeta } from "../../src/storage/engine.ts";
 
@@ -14,8 +15,10 @@ export interface TestBatchOptions {
   baseSequence?: number;
   isTransactional?: boolean;
   isControl?: boolean;
-  /** Text placed after the header so tests can tell batches apart. */
+  /** Text in the records' values so tests can tell batches apart. */
   payload?: string;
+  /** Bytes placed after the header instead of records (engines must store them all the same). */
+  rawPayload?: Uint8Array;
 }
 
 export function testBatch(options: TestBatchOptions = {}): AppendBatch {
@@ -29,7 +32,7 @@ export function testBatch(options: TestBatchOptions = {}): AppendBatch {
     isTransactional: options.isTransactional ?? false,
     isControl: options.isControl ?? false,
   };
-  const payload = new TextEncoder().encode(options.payload ?? "payload");
+  const payload = options.rawPayload ?? encodeRecords(meta, new TextEncoder().encode(options.payload ?? "payload"));
   const bytes = new Uint8Array(HEADER_SIZE + payload.byteLength);
   const view = new DataView(bytes.buffer);
   view.setBigInt64(0, 0n);
@@ -47,6 +50,28 @@ export function testBatch(options: TestBatchOptions = {}): AppendBatch {
   bytes.set(payload, HEADER_SIZE);
   view.setUint32(17, crc32c(bytes.subarray(21)));
   return { bytes, meta };
+}
+
+/** Records with offsetDelta i; the last one carries maxTimestamp, the others baseTimestamp. */
+function encodeRecords(meta: BatchMeta, value: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < meta.recordCount; i++) {
+    const timestampDelta = i === meta.recordCount - 1 ? meta.maxTimestamp - meta.baseTimestamp : 0;
+    const body = [0, ...zigzag(timestampDelta), ...zigzag(i), ...zigzag(-1), ...zigzag(value.length), ...value, ...zigzag(0)];
+    out.push(...zigzag(body.length), ...body);
+  }
+  return new Uint8Array(out);
+}
+
+function zigzag(n: number): number[] {
+  let v = n >= 0 ? BigInt(n) * 2n : BigInt(-n) * 2n - 1n;
+  const bytes: number[] = [];
+  while (v >= 0x80n) {
+    bytes.push(Number((v & 0x7fn) | 0x80n));
+    v >>= 7n;
+  }
+  bytes.push(Number(v));
+  return bytes;
 }
 
 export function baseOffsetOf(bytes: Uint8Array): number {

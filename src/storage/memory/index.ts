@@ -4,13 +4,16 @@
 import type {
   AppendBatch,
   AppendResult,
+  CommittedOffset,
   CreateTopicResult,
   Engine,
+  GroupWriteResult,
   PartitionOffsets,
   ProducerIdRequest,
   ProducerIdResult,
   ReadResult,
   StoredBatch,
+  StoredGroup,
   TimestampQuery,
   TopicInfo,
   TopicPartition,
@@ -18,7 +21,9 @@ import type {
 } from "../engine.ts";
 import { StorageError } from "../engine.ts";
 import { ErrorCodes, type ErrorCode, type FailureCode } from "../../protocol/errors.ts";
+import { GroupRegistry } from "./groups.ts";
 import { AppendNotifier, partitionKey } from "./notifier.ts";
+import { OffsetStore } from "./offsets.ts";
 import { ProducerRegistry } from "./producers.ts";
 import { TopicRegistry } from "./topics.ts";
 
@@ -29,6 +34,8 @@ class MemoryEngine implements Engine {
   private readonly topics = new TopicRegistry();
   private readonly producers = new ProducerRegistry();
   private readonly notifier = new AppendNotifier();
+  private readonly groups = new GroupRegistry();
+  private readonly committed = new OffsetStore();
   private closed = false;
 
   async createTopic(spec: TopicSpec): Promise<CreateTopicResult> {
@@ -36,7 +43,9 @@ class MemoryEngine implements Engine {
   }
 
   async deleteTopic(name: string): Promise<boolean> {
-    return this.topics.delete(name);
+    if (!this.topics.delete(name)) return false;
+    this.committed.deleteTopic(name);
+    return true;
   }
 
   async getTopic(name: string): Promise<TopicInfo | null> {
@@ -93,6 +102,41 @@ class MemoryEngine implements Engine {
     return this.producers.init(request);
   }
 
+  async getGroup(groupId: string): Promise<StoredGroup | null> {
+    return this.groups.get(groupId);
+  }
+
+  async putGroup(groupId: string, state: string, expectedVersion: string | null): Promise<GroupWriteResult> {
+    return this.groups.put(groupId, state, expectedVersion);
+  }
+
+  async deleteGroup(groupId: string, expectedVersion: string): Promise<boolean> {
+    if (!this.groups.delete(groupId, expectedVersion)) return false;
+    this.committed.deleteGroup(groupId);
+    return true;
+  }
+
+  async listGroups(): Promise<StoredGroup[]> {
+    return this.groups.list();
+  }
+
+  async waitForGroupChange(groupId: string, sinceVersion: string | null, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed) return;
+    await this.groups.wait(groupId, sinceVersion, timeoutMs, signal);
+  }
+
+  async commitOffsets(groupId: string, offsets: readonly CommittedOffset[]): Promise<void> {
+    this.committed.commit(groupId, offsets);
+  }
+
+  async fetchOffsets(groupId: string, partitions: readonly TopicPartition[] | null): Promise<CommittedOffset[]> {
+    return this.committed.fetch(groupId, partitions);
+  }
+
+  async deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void> {
+    this.committed.delete(groupId, partitions);
+  }
+
   async ping(): Promise<void> {
     if (this.closed) throw new StorageError("unavailable", "memory engine is closed");
   }
@@ -100,11 +144,12 @@ class MemoryEngine implements Engine {
   async close(): Promise<void> {
     this.closed = true;
     this.notifier.notifyAll();
+    this.groups.wakeAll();
   }
 
-  /** Pending waitForAppend registrations (for leak checks in tests). */
+  /** Pending waitForAppend and waitForGroupChange registrations (for leak checks in tests). */
   get pendingWaiters(): number {
-    return this.notifier.size;
+    return this.notifier.size + this.groups.waiters;
   }
 }
 

@@ -4,14 +4,8 @@ import time
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
-from kafka.codec import has_gzip, has_lz4, has_snappy, has_zstd
 
 import common
-
-
-def codecs(_args):
-    available = {"gzip": has_gzip(), "snappy": has_snappy(), "lz4": has_lz4(), "zstd": has_zstd()}
-    return {"codecs": ["none"] + [name for name, ok in available.items() if ok]}
 
 
 def admin(args):
@@ -109,7 +103,7 @@ def offsets(args):
     return {"earliest": [earliest[tp] for tp in tps], "latest": [latest[tp] for tp in tps], "times": times}
 
 
-COMMANDS = {"codecs": codecs, "create": create, "delete": delete, "topics": topics, "produce": produce, "consume": consume, "offsets": offsets}
+COMMANDS = {"create": create, "delete": delete, "topics": topics, "produce": produce, "consume": consume, "offsets": offsets}
 
 if __name__ == "__main__":
     name, arguments = common.command_line()

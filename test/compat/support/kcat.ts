@@ -18,24 +18,33 @@ export interface KcatProduce {
   acks: string;
   /** More -X settings, e.g. enable.idempotence=true. */
   config?: readonly string[];
+  /** -E: carry on when every broker connection is down (kcat exits otherwise), so a cut connection is retried. */
+  survivesDisconnects?: boolean;
   timeoutMs?: number;
 }
 
 /** One input line a record: key TAB value; no TAB means a null key, and -Z sends empty as null. */
-function line(r: SentRecord): string {
+export function kcatLine(r: SentRecord): string {
   if (r.key === null) return r.value === null ? "\t" : r.value;
   return `${r.key}\t${r.value ?? ""}`;
 }
 
+/** -H name=value; a name alone sends a null value. */
+export function kcatHeaderArgs(headers: readonly Header[]): string[] {
+  return headers.flatMap(([name, value]) => ["-H", value === null ? name : `${name}=${value}`]);
+}
+
 export async function kcatProduce(bootstrap: string, p: KcatProduce): Promise<Window> {
-  const headerArgs = p.headers.flatMap(([name, value]) => ["-H", value === null ? name : `${name}=${value}`]);
+  const headerArgs = kcatHeaderArgs(p.headers);
   const configArgs = ["acks=" + p.acks, ...(p.config ?? [])].flatMap((c) => ["-X", c]);
   const from = Date.now();
-  const { stderr } = await runOk([KCAT, "-b", bootstrap, "-P", "-t", p.topic, "-K", "\\t", "-Z", "-z", p.codec, ...configArgs, ...headerArgs], {
-    stdin: p.records.map(line).join("\n") + "\n",
+  const keepGoing = p.survivesDisconnects === true ? ["-E"] : [];
+  const { stderr } = await runOk([KCAT, "-b", bootstrap, "-P", "-t", p.topic, "-K", "\\t", "-Z", "-z", p.codec, ...keepGoing, ...configArgs, ...headerArgs], {
+    stdin: p.records.map(kcatLine).join("\n") + "\n",
     timeoutMs: p.timeoutMs ?? 60_000,
   });
-  if (/fail|error/i.test(stderr)) throw new Error(`kcat -P reported problems:\n${stderr.slice(-4000)}`);
+  const problem = p.survivesDisconnects === true ? /deliver|fatal/i : /fail|error/i;
+  if (problem.test(stderr)) throw new Error(`kcat -P reported problems:\n${stderr.slice(-4000)}`);
   return { from, to: Date.now() };
 }
 

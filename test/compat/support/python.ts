@@ -20,9 +20,17 @@ export async function python<T>(script: Script, command: string, args: object, t
   }
 }
 
-/** Synchronous, for choosing test names: the value Python prints for `expression`. */
-export function pythonEval(expression: string): string {
-  const r = Bun.spawnSync([PYTHON, "-c", `print(${expression})`], { stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`${PYTHON} -c failed: ${r.stderr.toString()}`);
-  return r.stdout.toString().trim();
+/**
+ * The codecs kafka-python can use here (gzip always; snappy, lz4 and zstd only with their Python
+ * modules), synchronously so that test names can list them. Just "none" if Python or kafka-python
+ * is missing: the suite's install test then fails.
+ */
+export function kafkaPythonCodecs(): string[] {
+  const probe = "__import__('json').dumps(['none'] + [c for c in ('gzip', 'snappy', 'lz4', 'zstd') if getattr(__import__('kafka.codec').codec, 'has_' + c)()])";
+  try {
+    const r = Bun.spawnSync([PYTHON, "-c", `print(${probe})`], { stdout: "pipe", stderr: "pipe" });
+    return r.exitCode === 0 ? (JSON.parse(r.stdout.toString()) as string[]) : ["none"];
+  } catch {
+    return ["none"];
+  }
 }

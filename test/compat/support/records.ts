@@ -26,6 +26,10 @@ export interface RecordShape {
   /** false: every record carries `runHeaders` (kcat's -H applies to a whole run). */
   perRecordHeaders: boolean;
   explicitTimestamps: boolean;
+  /** kafka-python 2.0.2 asserts every header value is bytes… */
+  nullHeaderValues: boolean;
+  /** …and that a record has a key or a value. */
+  nullKeyAndValue: boolean;
 }
 
 /** Explicit timestamps start here (2020-09-13), well before any "now" a client stamps. */
@@ -47,13 +51,13 @@ function filler(seq: number): string {
 }
 
 /** Records without key and value keep the seq header, so that every record can be told apart. */
-function recordHeaders(run: string, seq: number, anonymous: boolean): Header[] {
+function recordHeaders(run: string, seq: number, anonymous: boolean, nullValues: boolean): Header[] {
   if (seq % 5 === 0 && !anonymous) return [];
   const headers: Header[] = [
     ["run", run],
     ["seq", String(seq)],
   ];
-  if (seq % 13 === 1) headers.push(["nil", null]);
+  if (seq % 13 === 1 && nullValues) headers.push(["nil", null]);
   if (seq % 17 === 2) headers.push(["empty", ""]);
   if (seq % 19 === 4) headers.push(["dup", "1"], ["dup", "2"]);
   return headers;
@@ -64,13 +68,13 @@ export function makeRecords(run: string, runIndex: number, count: number, shape:
   const records: SentRecord[] = [];
   for (let seq = 0; seq < count; seq++) {
     const key = seq % 7 === 3 ? null : `${run}.k${seq}`;
-    const value = seq % 11 === 5 ? null : `${run}.v${seq}.${filler(seq)}`;
+    const value = seq % 11 === 5 && (key !== null || shape.nullKeyAndValue) ? null : `${run}.v${seq}.${filler(seq)}`;
     records.push({
       run,
       seq,
       key,
       value,
-      headers: shape.perRecordHeaders ? recordHeaders(run, seq, key === null && value === null) : runHeaders(run),
+      headers: shape.perRecordHeaders ? recordHeaders(run, seq, key === null && value === null, shape.nullHeaderValues) : runHeaders(run),
       timestamp: shape.explicitTimestamps && seq % 10 !== 9 ? BASE_TIMESTAMP + runIndex * 1_000_000 + seq : null,
     });
   }

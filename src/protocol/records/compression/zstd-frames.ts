@@ -1,9 +1,8 @@
 import { badCompression } from "./limits.ts";
 
-// Bun's node:zlib zstd decoder returns whatever it decoded so far when input ends mid-frame,
-// ignores bytes after the last frame, and fails checksums of a second checksummed frame. So the
-// frame structure is walked first: the input must be whole zstd frames (or skippable frames) and
-// nothing else, and each frame is then decoded on its own. Layout per RFC 8878: magic
+// Bun's node:zlib zstd decoder returns whatever it decoded so far when input ends mid-frame and
+// ignores bytes after the last frame, so the frame structure is walked first: the input must be
+// whole zstd frames (or skippable frames) and nothing else. Layout per RFC 8878: magic
 // 0xFD2FB528 (LE), frame header descriptor, header fields, blocks of 3-byte LE header
 // (bit 0 last, bits 1–2 type, bits 3–23 size) + content, optional 4-byte checksum.
 
@@ -17,16 +16,14 @@ function u32(b: Uint8Array, i: number): number {
   return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
 }
 
-/** Returns the [start, end) of each zstd frame, skippable frames left out. */
-export function zstdFrames(input: Uint8Array, at: number): [number, number][] {
+/** Fails with DecodeError "bad-compression" unless `input` is a sequence of whole frames. */
+export function checkZstdFrames(input: Uint8Array, at: number): void {
   if (input.length === 0) badCompression(at, "empty zstd input");
   const need = (p: number, n: number, what: string): void => {
     if (input.length - p < n) badCompression(at + p, `zstd ${what} truncated`);
   };
-  const frames: [number, number][] = [];
   let p = 0;
   while (p < input.length) {
-    const start = p;
     need(p, 4, "magic");
     const magic = u32(input, p);
     if ((magic & 0xfffffff0) >>> 0 === SKIPPABLE_MAGIC) {
@@ -61,7 +58,5 @@ export function zstdFrames(input: Uint8Array, at: number): [number, number][] {
       need(p, 4, "checksum");
       p += 4;
     }
-    frames.push([start, p]);
   }
-  return frames;
 }

@@ -1,0 +1,118 @@
+// Runs the pure transitions against storage: read the group, apply, compare-and-swap; a lost race
+// re-applies the transition to the state that won, a bounded number of times with jittered backoff.
+// Requests that must wait (JoinGroup for the rebalance, SyncGroup for the leader) sleep on the
+// engine's group-change notification and wake for the next timer, which they then fire themselves.
+
+import type { BrokerConfig } from "../config.ts";
+import { ErrorCodes, type FailureCode } from "../protocol/errors.ts";
+import { type Engine, StorageError, type StoredGroup } from "../storage/engine.ts";
+import type { GroupConfig, GroupState, Transition } from "./state.ts";
+import { nextDeadline, settled } from "./timers.ts";
+
+export type Applied<R> = { ok: true; reply: R; group: GroupState | null; version: string | null } | { ok: false; errorCode: FailureCode };
+
+const MAX_ATTEMPTS = 20;
+const MAX_BACKOFF_MS = 50;
+/** A waiting request re-reads the group at least this often, notification or not. */
+const MAX_WAIT_SLICE_MS = 30_000;
+const STATES = new Set(["Empty", "PreparingRebalance", "CompletingRebalance", "Stable"]);
+
+export function groupConfig(config: BrokerConfig): GroupConfig {
+  return {
+    initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+    minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+    maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+  };
+}
+
+export function parseGroup(stored: StoredGroup): GroupState {
+  const group: unknown = JSON.parse(stored.state);
+  if (typeof group !== "object" || group === null || !("state" in group) || !STATES.has(String(group.state)) || !("members" in group) || !Array.isArray(group.members)) {
+    throw new StorageError("corrupt", `group ${stored.groupId} has a malformed state`);
+  }
+  return group as GroupState;
+}
+
+/** Storage failures become the error clients retry after finding the coordinator again. */
+function storageFailure(e: unknown): { ok: false; errorCode: FailureCode } {
+  if (e instanceof StorageError) return { ok: false, errorCode: ErrorCodes.COORDINATOR_NOT_AVAILABLE };
+  throw e;
+}
+
+const backoff = (attempt: number) => Bun.sleep(Math.random() * Math.min(2 ** attempt, MAX_BACKOFF_MS));
+
+/** Applies `step` to the stored group and writes the result by compare-and-swap. */
+export async function updateGroup<R>(engine: Engine, groupId: string, step: (group: GroupState | null, now: number) => Transition<R>): Promise<Applied<R>> {
+  try {
+    let stored = await engine.getGroup(groupId);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const { group, reply } = step(stored === null ? null : parseGroup(stored), Date.now());
+      const text = group === null ? null : JSON.stringify(group);
+      if (text === (stored?.state ?? null)) return { ok: true, reply, group, version: stored?.version ?? null };
+      if (text !== null) {
+        const written = await engine.putGroup(groupId, text, stored?.version ?? null);
+        if (written.ok) return { ok: true, reply, group, version: written.version };
+        stored = written.current;
+      } else if (stored !== null) {
+        if (await engine.deleteGroup(groupId, stored.version)) return { ok: true, reply, group: null, version: null };
+        stored = await engine.getGroup(groupId);
+      }
+      await backoff(attempt);
+    }
+    return { ok: false, errorCode: ErrorCodes.COORDINATOR_LOAD_IN_PROGRESS };
+  } catch (e) {
+    return storageFailure(e);
+  }
+}
+
+/** The group as of now, without writing (for describing and listing). */
+export async function readGroup(engine: Engine, groupId: string, config: GroupConfig): Promise<{ ok: true; group: GroupState | null } | { ok: false; errorCode: FailureCode }> {
+  try {
+    const stored = await engine.getGroup(groupId);
+    return { ok: true, group: stored === null ? null : settled(parseGroup(stored), Date.now(), config) };
+  } catch (e) {
+    return storageFailure(e);
+  }
+}
+
+export interface Waiting {
+  group: GroupState | null;
+  version: string | null;
+}
+
+/**
+ * Waits until `outcome` has an answer for the group, firing due timers on the way. A closed
+ * connection or a stopping broker (`signal`) ends the wait with NOT_COORDINATOR, which clients
+ * answer by finding the coordinator again and retrying.
+ */
+export async function awaitOutcome<T>(
+  engine: Engine,
+  groupId: string,
+  config: GroupConfig,
+  signal: AbortSignal,
+  start: Waiting,
+  outcome: (group: GroupState | null) => T | null,
+): Promise<{ ok: true; value: T } | { ok: false; errorCode: FailureCode }> {
+  let { group, version } = start;
+  try {
+    for (;;) {
+      const now = Date.now();
+      const due = group === null ? null : nextDeadline(group);
+      if (due !== null && due <= now) {
+        const fired = await updateGroup(engine, groupId, (g, t) => ({ group: g === null ? null : settled(g, t, config), reply: null }));
+        if (!fired.ok) return fired;
+        ({ group, version } = fired);
+        continue;
+      }
+      const value = outcome(group);
+      if (value !== null) return { ok: true, value };
+      if (signal.aborted) return { ok: false, errorCode: ErrorCodes.NOT_COORDINATOR };
+      await engine.waitForGroupChange(groupId, version, Math.min(due ?? Infinity, now + MAX_WAIT_SLICE_MS) - now, signal);
+      const stored = await engine.getGroup(groupId);
+      group = stored === null ? null : parseGroup(stored);
+      version = stored?.version ?? null;
+    }
+  } catch (e) {
+    return storageFailure(e);
+  }
+}

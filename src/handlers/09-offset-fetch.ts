@@ -1,0 +1,79 @@
+// OffsetFetch (key 9), v1–9: committed offsets, whatever the group's state (groups that only commit
+// have no members). A partition never committed answers offset -1, leader epoch -1, metadata "".
+// v1 reports group-level errors on each partition; v2+ may ask for every committed partition
+// (topics null) and has a top-level error; v8+ asks for several groups at once. requireStable
+// (v7+) needs nothing while transactions are not served: no commit is ever pending.
+
+import type { Broker } from "../broker.ts";
+import { ErrorCodes } from "../protocol/errors.ts";
+import { OffsetFetchApi, type OffsetFetchRequest, type OffsetFetchResponse } from "../protocol/generated/index.ts";
+import { type CommittedOffset, StorageError } from "../storage/engine.ts";
+import { defineHandler } from "./handler.ts";
+
+type FetchedTopic = OffsetFetchResponse["topics"][number];
+
+interface Fetched {
+  errorCode: number;
+  topics: FetchedTopic[];
+}
+
+const partitionOf = (partitionIndex: number, o: CommittedOffset | undefined, errorCode: number = ErrorCodes.NONE) => ({
+  partitionIndex,
+  committedOffset: BigInt(o?.offset ?? -1),
+  committedLeaderEpoch: o?.leaderEpoch ?? -1,
+  metadata: o?.metadata ?? "",
+  errorCode,
+});
+
+function byTopic(offsets: readonly CommittedOffset[]): FetchedTopic[] {
+  const topics = new Map<string, CommittedOffset[]>();
+  for (const o of offsets) {
+    const list = topics.get(o.topic);
+    if (list === undefined) topics.set(o.topic, [o]);
+    else list.push(o);
+  }
+  return [...topics.keys()].sort().map((name) => ({
+    name,
+    partitions: (topics.get(name) ?? []).sort((a, b) => a.partition - b.partition).map((o) => partitionOf(o.partition, o)),
+  }));
+}
+
+/** One group's offsets: of the listed partitions, or of every committed partition (null). */
+async function fetchGroup(broker: Broker, groupId: string, topics: readonly { name: string; partitionIndexes: number[] }[] | null): Promise<Fetched> {
+  const wanted = topics?.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition }))) ?? null;
+  let committed: CommittedOffset[];
+  try {
+    committed = await broker.engine.fetchOffsets(groupId, wanted);
+  } catch (e) {
+    if (!(e instanceof StorageError)) throw e;
+    const errorCode = ErrorCodes.COORDINATOR_NOT_AVAILABLE;
+    return { errorCode, topics: (topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => partitionOf(p, undefined, errorCode)) })) };
+  }
+  if (topics === null) return { errorCode: ErrorCodes.NONE, topics: byTopic(committed) };
+  const found = new Map(committed.map((o) => [`${o.partition}:${o.topic}`, o]));
+  return {
+    errorCode: ErrorCodes.NONE,
+    topics: topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => partitionOf(p, found.get(`${p}:${t.name}`))) })),
+  };
+}
+
+export default defineHandler<OffsetFetchRequest, OffsetFetchResponse>({
+  api: OffsetFetchApi,
+  minVersion: 1,
+  maxVersion: 9,
+  async handle(request, { broker, apiVersion }) {
+    if (apiVersion >= 8) {
+      const groups = await Promise.all(
+        request.groups.map(async (g) => {
+          const fetched = await fetchGroup(broker, g.groupId, g.topics);
+          return { groupId: g.groupId, errorCode: fetched.errorCode, topics: fetched.errorCode === ErrorCodes.NONE ? fetched.topics : [] };
+        }),
+      );
+      return { throttleTimeMs: 0, topics: [], errorCode: ErrorCodes.NONE, groups };
+    }
+    const fetched = await fetchGroup(broker, request.groupId, request.topics);
+    // v1 has no top-level error: the partitions carry it
+    const topics = apiVersion < 2 || fetched.errorCode === ErrorCodes.NONE ? fetched.topics : [];
+    return { throttleTimeMs: 0, topics, errorCode: fetched.errorCode, groups: [] };
+  },
+});

@@ -1,0 +1,21 @@
+// Heartbeat (key 12), v0–4: renews the member's session. A group preparing a rebalance answers
+// REBALANCE_IN_PROGRESS, which tells the member to rejoin. Session expiry of other members is
+// evaluated on the way (src/groups/timers.ts), so heartbeats also notice members that died.
+
+import { groupConfig, updateGroup } from "../groups/coordinator.ts";
+import { heartbeat } from "../groups/membership.ts";
+import { ErrorCodes } from "../protocol/errors.ts";
+import { HeartbeatApi, type HeartbeatRequest, type HeartbeatResponse } from "../protocol/generated/index.ts";
+import { defineHandler } from "./handler.ts";
+
+export default defineHandler<HeartbeatRequest, HeartbeatResponse>({
+  api: HeartbeatApi,
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(request, { broker }) {
+    if (request.groupId === "") return { throttleTimeMs: 0, errorCode: ErrorCodes.INVALID_GROUP_ID };
+    const config = groupConfig(broker.config);
+    const applied = await updateGroup(broker.engine, request.groupId, (group, now) => heartbeat(group, request, now, config));
+    return { throttleTimeMs: 0, errorCode: applied.ok ? applied.reply : applied.errorCode };
+  },
+});

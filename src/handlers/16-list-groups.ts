@@ -1,0 +1,35 @@
+// ListGroups (key 16), v0–5: every group in storage, in its state as of now (timers replayed,
+// nothing written). v4+ filters by state and v5+ by type, both case-insensitively; every group
+// here is a classic group.
+
+import { groupConfig, parseGroup } from "../groups/coordinator.ts";
+import { settled } from "../groups/timers.ts";
+import { ErrorCodes } from "../protocol/errors.ts";
+import { ListGroupsApi, type ListGroupsRequest, type ListGroupsResponse } from "../protocol/generated/index.ts";
+import { StorageError } from "../storage/engine.ts";
+import { defineHandler } from "./handler.ts";
+
+const GROUP_TYPE = "classic";
+
+const wanted = (filter: readonly string[], value: string) => filter.length === 0 || filter.some((f) => f.toLowerCase() === value.toLowerCase());
+
+export default defineHandler<ListGroupsRequest, ListGroupsResponse>({
+  api: ListGroupsApi,
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(request, { broker }) {
+    if (!wanted(request.typesFilter, GROUP_TYPE)) return { throttleTimeMs: 0, errorCode: ErrorCodes.NONE, groups: [] };
+    const config = groupConfig(broker.config);
+    try {
+      const now = Date.now();
+      const groups = (await broker.engine.listGroups())
+        .map((stored) => ({ groupId: stored.groupId, group: settled(parseGroup(stored), now, config) }))
+        .filter(({ group }) => wanted(request.statesFilter, group.state))
+        .map(({ groupId, group }) => ({ groupId, protocolType: group.protocolType ?? "", groupState: group.state, groupType: GROUP_TYPE }));
+      return { throttleTimeMs: 0, errorCode: ErrorCodes.NONE, groups };
+    } catch (e) {
+      if (!(e instanceof StorageError)) throw e;
+      return { throttleTimeMs: 0, errorCode: ErrorCodes.COORDINATOR_NOT_AVAILABLE, groups: [] };
+    }
+  },
+});

@@ -1,0 +1,213 @@
+// The PostgreSQL engine (`postgres://…`, PostgreSQL 15+): records as rows in tansu.record, batch
+// boundaries and headers in tansu.batch (see migrations/001-initial.sql). Brokers share nothing
+// but the database: offsets are assigned under the partition's row lock, long polls wake on
+// LISTEN/NOTIFY from whichever broker (or tansu.produce caller) appended.
+
+import type {
+  AppendBatch,
+  AppendResult,
+  CommittedOffset,
+  CreateTopicResult,
+  Engine,
+  GroupWriteResult,
+  PartitionOffsets,
+  ProducerIdRequest,
+  ProducerIdResult,
+  ReadResult,
+  StoredBatch,
+  StoredGroup,
+  TimestampQuery,
+  TopicInfo,
+  TopicPartition,
+  TopicSpec,
+} from "../engine.ts";
+import { StorageError } from "../engine.ts";
+import { AppendNotifier, partitionKey } from "../memory/notifier.ts";
+import { ErrorCodes, type ErrorCode, type FailureCode } from "../../protocol/errors.ts";
+import { append } from "./append.ts";
+import { asStorageError, connect, describeUrl, guarded, query, type Db } from "./connect.ts";
+import * as groups from "./groups.ts";
+import { migrate } from "./migrate.ts";
+import { initProducerId } from "./producers.ts";
+import { batchByTimestamp, read } from "./read.ts";
+import * as topics from "./topics.ts";
+
+export interface PostgresOptions {
+  /** Pool size (default 10). */
+  maxConnections?: number;
+  /** Bound on one COPY (see copy.ts); default 30 s. */
+  copyTimeoutMs?: number;
+}
+
+const APPENDS = "tansu_append";
+const GROUPS = "tansu_group";
+const groupKey = (groupId: string) => `group\u0000${groupId}`;
+
+class PostgresEngine implements Engine {
+  private readonly notifier = new AppendNotifier();
+  private readonly unlisten: (() => Promise<void>)[] = [];
+  private closed = false;
+
+  constructor(
+    readonly description: string,
+    private readonly db: Db,
+    private readonly copyTimeoutMs: number,
+  ) {}
+
+  async listen(): Promise<void> {
+    const appends = await this.db.listen(APPENDS, (payload) => {
+      const colon = payload.indexOf(":");
+      this.notifier.notify(partitionKey(payload.slice(colon + 1), Number(payload.slice(0, colon))));
+    });
+    const groupChanges = await this.db.listen(GROUPS, (groupId) => this.notifier.notify(groupKey(groupId)));
+    this.unlisten.push(appends.unlisten, groupChanges.unlisten);
+  }
+
+  private run<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new StorageError("unavailable", `${this.description} is closed`));
+    return guarded(what, operation);
+  }
+
+  createTopic(spec: TopicSpec): Promise<CreateTopicResult> {
+    return this.run("create topic", () => topics.createTopic(this.db, spec));
+  }
+
+  deleteTopic(name: string): Promise<boolean> {
+    return this.run("delete topic", () => topics.deleteTopic(this.db, name));
+  }
+
+  getTopic(name: string): Promise<TopicInfo | null> {
+    return this.run("get topic", () => topics.getTopic(this.db, "topic-by-name", name));
+  }
+
+  getTopicById(topicId: string): Promise<TopicInfo | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(topicId)) return Promise.resolve(null);
+    return this.run("get topic", () => topics.getTopic(this.db, "topic-by-id", topicId));
+  }
+
+  listTopics(): Promise<TopicInfo[]> {
+    return this.run("list topics", () => topics.listTopics(this.db));
+  }
+
+  createPartitions(name: string, partitionCount: number): Promise<ErrorCode> {
+    return this.run("create partitions", () => topics.createPartitions(this.db, name, partitionCount));
+  }
+
+  alterTopicConfigs(name: string, changes: Record<string, string | null>): Promise<ErrorCode> {
+    return this.run("alter configs", () => topics.alterConfigs(this.db, name, changes));
+  }
+
+  async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
+    const result = await this.run("append", () => append(this.db, topic, partition, batch, this.copyTimeoutMs));
+    if (result.errorCode === 0) this.notifier.notify(partitionKey(topic, partition));
+    return result;
+  }
+
+  read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
+    return this.run("read", () => read(this.db, topic, partition, fetchOffset, maxBytes));
+  }
+
+  offsets(topic: string, partition: number): Promise<({ errorCode: 0 } & PartitionOffsets) | { errorCode: FailureCode }> {
+    return this.run("offsets", async () => {
+      const [w] = await query<{ log_start_offset: number; high_watermark: number }>(this.db, "watermark", [topic, partition]);
+      if (w === undefined) return { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION };
+      return { errorCode: 0, logStartOffset: w.log_start_offset, highWatermark: w.high_watermark, lastStableOffset: w.high_watermark };
+    });
+  }
+
+  batchByTimestamp(topic: string, partition: number, q: TimestampQuery): Promise<StoredBatch | null> {
+    return this.run("list offsets", () => batchByTimestamp(this.db, topic, partition, q));
+  }
+
+  async waitForAppend(partitions: readonly TopicPartition[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed) return;
+    const keys = partitions.map(({ topic, partition }) => partitionKey(topic, partition));
+    await this.notifier.wait(keys, timeoutMs, signal);
+  }
+
+  initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult> {
+    return this.run("init producer id", () => initProducerId(this.db, request));
+  }
+
+  getGroup(groupId: string): Promise<StoredGroup | null> {
+    return this.run("get group", () => groups.getGroup(this.db, groupId));
+  }
+
+  async putGroup(groupId: string, state: string, expectedVersion: string | null): Promise<GroupWriteResult> {
+    const result = await this.run("put group", () => groups.putGroup(this.db, groupId, state, expectedVersion));
+    if (result.ok) this.notifier.notify(groupKey(groupId));
+    return result;
+  }
+
+  async deleteGroup(groupId: string, expectedVersion: string): Promise<boolean> {
+    const deleted = await this.run("delete group", () => groups.deleteGroup(this.db, groupId, expectedVersion));
+    if (deleted) this.notifier.notify(groupKey(groupId));
+    return deleted;
+  }
+
+  listGroups(): Promise<StoredGroup[]> {
+    return this.run("list groups", () => groups.listGroups(this.db));
+  }
+
+  async waitForGroupChange(groupId: string, sinceVersion: string | null, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed || signal?.aborted) return;
+    const done = new AbortController();
+    const stop = () => done.abort();
+    signal?.addEventListener("abort", stop, { once: true });
+    try {
+      // listen first, then look, so a change in between is not missed
+      const waiting = this.notifier.wait([groupKey(groupId)], timeoutMs, done.signal);
+      const current = await this.getGroup(groupId).catch(() => undefined);
+      if (current === undefined || (current?.version ?? null) !== sinceVersion) done.abort();
+      await waiting;
+    } finally {
+      signal?.removeEventListener("abort", stop);
+    }
+  }
+
+  commitOffsets(groupId: string, offsets: readonly CommittedOffset[]): Promise<void> {
+    return this.run("commit offsets", () => groups.commitOffsets(this.db, groupId, offsets));
+  }
+
+  fetchOffsets(groupId: string, partitions: readonly TopicPartition[] | null): Promise<CommittedOffset[]> {
+    return this.run("fetch offsets", () => groups.fetchOffsets(this.db, groupId, partitions));
+  }
+
+  deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void> {
+    return this.run("delete offsets", () => groups.deleteOffsets(this.db, groupId, partitions));
+  }
+
+  async ping(): Promise<void> {
+    await this.run("ping", () => this.db.unsafe("select 1"));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.notifier.notifyAll();
+    await Promise.all(this.unlisten.map((unlisten) => unlisten().catch(() => undefined)));
+    await this.db.end({ timeout: 5 });
+  }
+
+  /** Pending waitForAppend registrations (for leak checks in tests). */
+  get pendingWaiters(): number {
+    return this.notifier.size;
+  }
+}
+
+export type { PostgresEngine };
+
+export async function openPostgresEngine(url: URL, options: PostgresOptions = {}): Promise<PostgresEngine> {
+  const description = describeUrl(url);
+  const db = connect(url, options.maxConnections ?? 10);
+  const engine = new PostgresEngine(description, db, options.copyTimeoutMs ?? 30_000);
+  try {
+    await migrate(db);
+    await engine.listen();
+  } catch (e) {
+    await db.end({ timeout: 1 }).catch(() => undefined);
+    const mapped = asStorageError(e, `cannot open ${description}`);
+    throw mapped instanceof StorageError ? mapped : new StorageError("unavailable", `cannot open ${description}: ${String(e)}`, { cause: e });
+  }
+  return engine;
+}

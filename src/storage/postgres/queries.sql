@@ -1,0 +1,222 @@
+-- Statements of the PostgreSQL engine, by name (see sql-text.ts).
+
+-- name: topic-by-name
+select topic_id, name, partition_count, replication_factor, configs::text as configs from tansu.topic where name = $1
+
+-- name: topic-by-id
+select topic_id, name, partition_count, replication_factor, configs::text as configs from tansu.topic where topic_id = $1::uuid
+
+-- name: topics
+select topic_id, name, partition_count, replication_factor, configs::text as configs from tansu.topic order by name
+
+-- name: insert-topic
+with t as (
+  insert into tansu.topic (topic_id, name, partition_count, replication_factor, configs)
+  values ($1::uuid, $2, $3::integer, $4::smallint, $5::text::jsonb)
+  on conflict (name) do nothing
+  returning topic_id, partition_count
+), w as (
+  insert into tansu.watermark (topic_id, partition)
+  select t.topic_id, p from t, generate_series(0, t.partition_count - 1) p
+)
+select topic_id from t
+
+-- name: lock-topic
+select topic_id, partition_count from tansu.topic where name = $1 for update
+
+-- name: lock-watermarks
+select partition from tansu.watermark where topic_id = $1::uuid for update
+
+-- name: delete-topic
+with b as (delete from tansu.batch where topic_id = $1::uuid),
+r as (delete from tansu.record where topic_id = $1::uuid),
+p as (delete from tansu.producer_state where topic_id = $1::uuid),
+o as (delete from tansu.committed_offset where topic = $2)
+delete from tansu.topic where topic_id = $1::uuid
+
+-- name: add-partitions
+with w as (
+  insert into tansu.watermark (topic_id, partition)
+  select $1::uuid, p from generate_series($2::integer, $3::integer - 1) p
+)
+update tansu.topic set partition_count = $3::integer where topic_id = $1::uuid
+
+-- name: alter-configs
+update tansu.topic
+set configs = (configs || $2::text::jsonb) - array(select jsonb_array_elements_text($3::text::jsonb))
+where name = $1
+returning topic_id
+
+-- name: watermark
+select w.log_start_offset, w.high_watermark
+from tansu.topic t join tansu.watermark w on w.topic_id = t.topic_id and w.partition = $2::integer
+where t.name = $1
+
+-- name: lock-watermark
+select w.topic_id, w.log_start_offset, w.high_watermark
+from tansu.topic t join tansu.watermark w on w.topic_id = t.topic_id and w.partition = $2::integer
+where t.name = $1
+for update of w
+
+-- name: producer-state
+select producer_epoch, batches::text as batches from tansu.producer_state
+where topic_id = $1::uuid and partition = $2::integer and producer_id = $3::bigint
+
+-- name: copy-records
+copy tansu.record (topic_id, partition, "offset", "timestamp", key, value, headers) from stdin (format binary)
+
+-- name: finish-append
+with b as (
+  insert into tansu.batch (topic_id, partition, base_offset, last_offset, size, partition_leader_epoch,
+                           attributes, last_offset_delta, base_timestamp, max_timestamp, producer_id,
+                           producer_epoch, base_sequence, record_count, bytes)
+  values ($1::uuid, $2::integer, $3::bigint, $4::bigint, $5::integer, $6::integer, $7::smallint, $8::integer,
+          $9::bigint, $10::bigint, $11::bigint, $12::smallint, $13::integer, $14::integer, $15::bytea)
+), w as (
+  update tansu.watermark set high_watermark = $4::bigint + 1 where topic_id = $1::uuid and partition = $2::integer
+), p as (
+  insert into tansu.producer_state (topic_id, partition, producer_id, producer_epoch, batches)
+  select $1::uuid, $2::integer, $11::bigint, $12::smallint, $16::text::jsonb where $16::text::jsonb is not null
+  on conflict (topic_id, partition, producer_id)
+  do update set producer_epoch = excluded.producer_epoch, batches = excluded.batches
+)
+select pg_notify('tansu_append', $17::text)
+
+-- name: read
+with w as (
+  select w.topic_id, w.log_start_offset, w.high_watermark
+  from tansu.topic t join tansu.watermark w on w.topic_id = t.topic_id and w.partition = $2::integer
+  where t.name = $1
+), chosen as (
+  select b.*, sum(b.size) over (order by b.base_offset) as running
+  from w cross join lateral (
+    select b.* from tansu.batch b
+    where b.topic_id = w.topic_id and b.partition = $2::integer
+      and $3::bigint >= w.log_start_offset and $3::bigint < w.high_watermark
+      and b.last_offset >= $3::bigint
+      and b.base_offset >= coalesce((
+        select max(x.base_offset) from tansu.batch x
+        where x.topic_id = w.topic_id and x.partition = $2::integer and x.base_offset <= $3::bigint), 0)
+    order by b.base_offset
+    limit $5::integer
+  ) b
+)
+select w.log_start_offset, w.high_watermark,
+  c.base_offset, c.last_offset, c.size, c.partition_leader_epoch, c.attributes, c.last_offset_delta,
+  c.base_timestamp, c.max_timestamp, c.producer_id, c.producer_epoch, c.base_sequence, c.record_count, c.bytes,
+  r."offset", (extract(epoch from r."timestamp") * 1000)::bigint as "timestamp", r.key, r.value, r.headers::text as headers
+from w
+left join chosen c on c.running <= $4::bigint or c.running = c.size
+left join tansu.record r on c.bytes is null and r.topic_id = w.topic_id and r.partition = $2::integer
+  and r."offset" between c.base_offset and c.last_offset
+order by c.base_offset, r."offset"
+
+-- name: batch-at-or-after
+with c as (
+  select b.* from tansu.topic t
+  join tansu.batch b on b.topic_id = t.topic_id and b.partition = $2::integer
+  where t.name = $1 and b.max_timestamp >= $3::bigint
+  order by b.base_offset limit 1
+)
+select c.base_offset, c.last_offset, c.size, c.partition_leader_epoch, c.attributes, c.last_offset_delta,
+  c.base_timestamp, c.max_timestamp, c.producer_id, c.producer_epoch, c.base_sequence, c.record_count, c.bytes,
+  r."offset", (extract(epoch from r."timestamp") * 1000)::bigint as "timestamp", r.key, r.value, r.headers::text as headers
+from c left join tansu.record r on c.bytes is null and r.topic_id = c.topic_id and r.partition = c.partition
+  and r."offset" between c.base_offset and c.last_offset
+order by r."offset"
+
+-- name: batch-max-timestamp
+with c as (
+  select b.* from tansu.topic t
+  join tansu.batch b on b.topic_id = t.topic_id and b.partition = $2::integer
+  where t.name = $1
+  order by b.max_timestamp desc, b.base_offset limit 1
+)
+select c.base_offset, c.last_offset, c.size, c.partition_leader_epoch, c.attributes, c.last_offset_delta,
+  c.base_timestamp, c.max_timestamp, c.producer_id, c.producer_epoch, c.base_sequence, c.record_count, c.bytes,
+  r."offset", (extract(epoch from r."timestamp") * 1000)::bigint as "timestamp", r.key, r.value, r.headers::text as headers
+from c left join tansu.record r on c.bytes is null and r.topic_id = c.topic_id and r.partition = c.partition
+  and r."offset" between c.base_offset and c.last_offset
+order by r."offset"
+
+-- name: next-producer-id
+select nextval('tansu.producer_id_seq') as producer_id
+
+-- name: lock-idempotent
+select producer_epoch from tansu.idempotent_producer where producer_id = $1::bigint for update
+
+-- name: upsert-idempotent
+insert into tansu.idempotent_producer (producer_id, producer_epoch) values ($1::bigint, $2::smallint)
+on conflict (producer_id) do update set producer_epoch = excluded.producer_epoch
+
+-- name: lock-transactional-id
+select pg_advisory_xact_lock(2, hashtext($1::text))
+
+-- name: transactional
+select producer_id, producer_epoch, last_producer_id, last_producer_epoch, transaction_timeout_ms
+from tansu.transactional_producer where transactional_id = $1
+
+-- name: upsert-transactional
+insert into tansu.transactional_producer
+  (transactional_id, producer_id, producer_epoch, last_producer_id, last_producer_epoch, transaction_timeout_ms)
+values ($1, $2::bigint, $3::smallint, $4::bigint, $5::smallint, $6::integer)
+on conflict (transactional_id) do update set
+  producer_id = excluded.producer_id,
+  producer_epoch = excluded.producer_epoch,
+  last_producer_id = excluded.last_producer_id,
+  last_producer_epoch = excluded.last_producer_epoch,
+  transaction_timeout_ms = excluded.transaction_timeout_ms
+
+-- name: group
+select group_id, version, state from tansu.consumer_group where group_id = $1
+
+-- name: groups
+select group_id, version, state from tansu.consumer_group order by group_id
+
+-- name: insert-group
+with g as (
+  insert into tansu.consumer_group (group_id, version, state) values ($1, nextval('tansu.group_version_seq'), $2)
+  on conflict (group_id) do nothing
+  returning version
+)
+select version, pg_notify('tansu_group', $1) from g
+
+-- name: update-group
+with g as (
+  update tansu.consumer_group set version = nextval('tansu.group_version_seq'), state = $2, updated_at = now()
+  where group_id = $1 and version = $3::bigint
+  returning version
+)
+select version, pg_notify('tansu_group', $1) from g
+
+-- name: delete-group
+with g as (delete from tansu.consumer_group where group_id = $1 and version = $2::bigint returning group_id),
+o as (delete from tansu.committed_offset where group_id in (select group_id from g))
+select pg_notify('tansu_group', group_id) from g
+
+-- name: commit-offsets
+insert into tansu.committed_offset (group_id, topic, partition, "offset", leader_epoch, metadata, commit_timestamp)
+select $1, o.topic, o.partition, o."offset", o.leader_epoch, o.metadata, o.commit_timestamp
+from jsonb_to_recordset($2::text::jsonb) as o(topic text, partition integer, "offset" bigint, leader_epoch integer,
+                                         metadata text, commit_timestamp bigint)
+on conflict (group_id, topic, partition) do update set
+  "offset" = excluded."offset",
+  leader_epoch = excluded.leader_epoch,
+  metadata = excluded.metadata,
+  commit_timestamp = excluded.commit_timestamp
+
+-- name: offsets
+select topic, partition, "offset", leader_epoch, metadata, commit_timestamp from tansu.committed_offset
+where group_id = $1 order by topic, partition
+
+-- name: offsets-of
+select c.topic, c.partition, c."offset", c.leader_epoch, c.metadata, c.commit_timestamp
+from jsonb_array_elements($2::text::jsonb) with ordinality as p(wanted, n)
+join tansu.committed_offset c
+  on c.group_id = $1 and c.topic = p.wanted ->> 'topic' and c.partition = (p.wanted ->> 'partition')::integer
+order by p.n
+
+-- name: delete-offsets
+delete from tansu.committed_offset c
+using jsonb_to_recordset($2::text::jsonb) as p(topic text, partition integer)
+where c.group_id = $1 and c.topic = p.topic and c.partition = p.partition

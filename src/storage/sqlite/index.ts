@@ -1,0 +1,216 @@
+// The SQLite engine (`sqlite://path`, the default): one database file that any number of broker
+// processes on the machine share. WAL mode lets readers run beside the one writer; every append
+// is one BEGIN IMMEDIATE transaction, so offset assignment and producer checks are atomic across
+// processes. bun:sqlite is synchronous: each operation runs to completion without interleaving
+// with others in this process, and lock waits happen between retries, off the event loop.
+
+import { Database } from "bun:sqlite";
+import type {
+  AppendBatch,
+  AppendResult,
+  CommittedOffset,
+  CreateTopicResult,
+  Engine,
+  GroupWriteResult,
+  PartitionOffsets,
+  ProducerIdRequest,
+  ProducerIdResult,
+  ReadResult,
+  StoredBatch,
+  StoredGroup,
+  TimestampQuery,
+  TopicInfo,
+  TopicPartition,
+  TopicSpec,
+} from "../engine.ts";
+import { StorageError } from "../engine.ts";
+import { ErrorCodes, type ErrorCode, type FailureCode } from "../../protocol/errors.ts";
+import { asStorageError, BUSY_TIMEOUT_MS, withBusyRetry } from "./busy.ts";
+import { migrate } from "./migrate.ts";
+import * as groups from "./groups.ts";
+import { partitionKey } from "../memory/notifier.ts";
+import { ChangePoller } from "./poller.ts";
+import { initProducerId } from "./producers.ts";
+import * as records from "./records.ts";
+import { Statements, type TopicRow } from "./statements.ts";
+import * as topics from "./topics.ts";
+import { sqliteLocation, type SqliteLocation } from "./url.ts";
+
+class SqliteEngine implements Engine {
+  readonly description: string;
+  private readonly s: Statements;
+  private readonly poller: ChangePoller;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database,
+    location: SqliteLocation,
+  ) {
+    this.description = `sqlite://${location.path}`;
+    this.s = new Statements(db);
+    this.poller = new ChangePoller(() => db.query<{ data_version: number }, []>("PRAGMA data_version").get()?.data_version ?? 0);
+  }
+
+  /** Runs `fn` in a write transaction (BEGIN IMMEDIATE), retrying while another process holds the lock. */
+  private write<T>(what: string, fn: () => T): Promise<T> {
+    this.checkOpen();
+    const tx = this.db.transaction(fn);
+    return withBusyRetry(() => tx.immediate(), what);
+  }
+
+  /** Runs `fn` in a read transaction, so it sees one snapshot of the file. */
+  private read_<T>(what: string, fn: () => T): Promise<T> {
+    this.checkOpen();
+    const tx = this.db.transaction(fn);
+    return withBusyRetry(() => tx.deferred(), what);
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StorageError("unavailable", `${this.description} is closed`);
+  }
+
+  createTopic(spec: TopicSpec): Promise<CreateTopicResult> {
+    return this.write("create topic", () => topics.createTopic(this.s, spec));
+  }
+
+  deleteTopic(name: string): Promise<boolean> {
+    return this.write("delete topic", () => topics.deleteTopic(this.s, name));
+  }
+
+  getTopic(name: string): Promise<TopicInfo | null> {
+    return this.read_("get topic", () => this.topicOrNull(this.s.get<TopicRow>("topic-by-name", name)));
+  }
+
+  getTopicById(topicId: string): Promise<TopicInfo | null> {
+    return this.read_("get topic", () => this.topicOrNull(this.s.get<TopicRow>("topic-by-id", topicId)));
+  }
+
+  listTopics(): Promise<TopicInfo[]> {
+    return this.read_("list topics", () => this.s.all<TopicRow>("topics").map(topics.topicInfo));
+  }
+
+  createPartitions(name: string, partitionCount: number): Promise<ErrorCode> {
+    return this.write("create partitions", () => topics.createPartitions(this.s, name, partitionCount));
+  }
+
+  alterTopicConfigs(name: string, changes: Record<string, string | null>): Promise<ErrorCode> {
+    return this.write("alter configs", () => topics.alterConfigs(this.s, name, changes));
+  }
+
+  async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
+    const result = await this.write("append", () => records.append(this.s, topic, partition, batch, Date.now()));
+    if (result.errorCode === 0) this.poller.notify(partitionKey(topic, partition));
+    return result;
+  }
+
+  read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
+    return this.read_("read", () => records.read(this.s, topic, partition, fetchOffset, maxBytes));
+  }
+
+  offsets(topic: string, partition: number): Promise<({ errorCode: 0 } & PartitionOffsets) | { errorCode: FailureCode }> {
+    return this.read_("offsets", () => {
+      const w = records.watermark(this.s, topic, partition);
+      return w === null ? { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION } : { errorCode: 0, ...records.partitionOffsets(w) };
+    });
+  }
+
+  batchByTimestamp(topic: string, partition: number, query: TimestampQuery): Promise<StoredBatch | null> {
+    return this.read_("list offsets", () => records.batchByTimestamp(this.s, topic, partition, query));
+  }
+
+  async waitForAppend(partitions: readonly TopicPartition[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed) return;
+    const watches = partitions.map(({ topic, partition }) => ({
+      key: partitionKey(topic, partition),
+      probe: () => records.watermark(this.s, topic, partition)?.high_watermark ?? null,
+    }));
+    await this.poller.wait(watches, timeoutMs, signal);
+  }
+
+  initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult> {
+    return this.write("init producer id", () => initProducerId(this.s, request));
+  }
+
+  getGroup(groupId: string): Promise<StoredGroup | null> {
+    return this.read_("get group", () => groups.getGroup(this.s, groupId));
+  }
+
+  async putGroup(groupId: string, state: string, expectedVersion: string | null): Promise<GroupWriteResult> {
+    const result = await this.write("put group", () => groups.putGroup(this.s, groupId, state, expectedVersion));
+    if (result.ok) this.poller.notify(groupKey(groupId));
+    return result;
+  }
+
+  async deleteGroup(groupId: string, expectedVersion: string): Promise<boolean> {
+    const deleted = await this.write("delete group", () => groups.deleteGroup(this.s, groupId, expectedVersion));
+    if (deleted) this.poller.notify(groupKey(groupId));
+    return deleted;
+  }
+
+  listGroups(): Promise<StoredGroup[]> {
+    return this.read_("list groups", () => groups.listGroups(this.s));
+  }
+
+  async waitForGroupChange(groupId: string, sinceVersion: string | null, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed) return;
+    const probe = () => groups.getGroup(this.s, groupId)?.version ?? null;
+    await this.poller.wait([{ key: groupKey(groupId), probe, since: sinceVersion }], timeoutMs, signal);
+  }
+
+  commitOffsets(groupId: string, offsets: readonly CommittedOffset[]): Promise<void> {
+    return this.write("commit offsets", () => groups.commitOffsets(this.s, groupId, offsets));
+  }
+
+  fetchOffsets(groupId: string, partitions: readonly TopicPartition[] | null): Promise<CommittedOffset[]> {
+    return this.read_("fetch offsets", () => groups.fetchOffsets(this.s, groupId, partitions));
+  }
+
+  deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void> {
+    return this.write("delete offsets", () => groups.deleteOffsets(this.s, groupId, partitions));
+  }
+
+  async ping(): Promise<void> {
+    await this.read_("ping", () => this.db.query("SELECT 1").get());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.poller.notifyAll();
+    this.poller.stop();
+    this.db.close(false);
+  }
+
+  /** Pending waitForAppend registrations (for leak checks in tests). */
+  get pendingWaiters(): number {
+    return this.poller.pending;
+  }
+
+  private topicOrNull(row: TopicRow | null): TopicInfo | null {
+    return row === null ? null : topics.topicInfo(row);
+  }
+}
+
+const groupKey = (groupId: string) => `group\u0000${groupId}`;
+
+export type { SqliteEngine };
+
+export async function openSqliteEngine(url: URL): Promise<SqliteEngine> {
+  const location = sqliteLocation(url);
+  let db: Database;
+  try {
+    db = new Database(location.path, { create: true, readwrite: true });
+  } catch (e) {
+    throw new StorageError("unavailable", `cannot open ${location.path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  try {
+    db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    await withBusyRetry(() => db.run("PRAGMA journal_mode = WAL"), "enable WAL");
+    db.run(`PRAGMA synchronous = ${location.synchronous.toUpperCase()}`);
+    await migrate(db);
+  } catch (e) {
+    db.close(false);
+    throw asStorageError(e, `open ${location.path}`);
+  }
+  return new SqliteEngine(db, location);
+}

@@ -1,0 +1,25 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Engine } from "../../src/storage/engine.ts";
+import { openSqliteEngine } from "../../src/storage/sqlite/index.ts";
+import { runEngineConformance } from "./conformance.ts";
+
+runEngineConformance("sqlite", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tansu-sqlite-"));
+  const url = new URL(`sqlite://${join(dir, "tansu.db")}`);
+  const engines: Engine[] = [await openSqliteEngine(url)];
+  const [engine] = engines as [Engine];
+  return {
+    engine,
+    openSecond: async () => {
+      const second = await openSqliteEngine(url);
+      engines.push(second);
+      return second;
+    },
+    async cleanup() {
+      await Promise.all(engines.map((e) => e.close()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
