@@ -5,6 +5,7 @@ import type { BrokerConfig, Endpoint } from "../config.ts";
 import { handlerRegistry } from "../handlers/index.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { listenKafka } from "../server/listener.ts";
+import type { Engine } from "../storage/engine.ts";
 import { openEngine } from "../storage/open.ts";
 
 export interface RunningBroker {
@@ -22,8 +23,13 @@ function advertise(config: BrokerConfig, boundPort: number): Endpoint {
   return { host: a.host, port: a.port === 0 ? boundPort : a.port };
 }
 
-export async function startBroker(config: BrokerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningBroker> {
-  const engine = await openEngine(config.storageEngine);
+/**
+ * Starts the listener over the engine `config.storageEngine` names, or over `shared`, an engine
+ * already open (several brokers in one process over one store); the broker then leaves it open when
+ * it stops.
+ */
+export async function startBroker(config: BrokerConfig, log: Logger = createLogger(config.logLevel), shared?: Engine): Promise<RunningBroker> {
+  const engine = shared ?? (await openEngine(config.storageEngine));
   let broker: Broker | undefined;
   const listener = listenKafka(config.listener, () => {
     if (broker === undefined) throw new Error("connection before the broker was ready");
@@ -44,7 +50,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
     stop() {
       stopping ??= (async () => {
         await listener.stop();
-        await engine.close();
+        if (shared === undefined) await engine.close();
         log.info("broker stopped");
       })();
       return stopping;

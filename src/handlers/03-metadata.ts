@@ -81,7 +81,6 @@ export default defineHandler<MetadataRequest, MetadataResponse>({
       controllerId: broker.config.nodeId,
       topics,
       clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : NOT_REQUESTED,
-      errorCode: ErrorCodes.NONE,
     };
   },
 });

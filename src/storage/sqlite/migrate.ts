@@ -3,29 +3,29 @@
 
 import type { Database } from "bun:sqlite";
 import { StorageError } from "../engine.ts";
-import { orderedMigrations } from "../sql-text.ts";
+import { namedStatements, orderedMigrations } from "../sql-text.ts";
 import { withBusyRetry } from "./busy.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
+import text from "./schema.sql" with { type: "text" };
+
+const SQL = namedStatements(text, ["create-schema-version", "version", "record-version"]);
 
 export async function migrate(db: Database): Promise<number> {
-  await withBusyRetry(
-    () => db.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"),
-    "create schema_version",
-  );
-  let version = 0;
-  for (const migration of orderedMigrations(MIGRATIONS)) {
+  await withBusyRetry(() => db.run(SQL["create-schema-version"]), "create schema_version");
+  const version = () => db.query<{ version: number }, []>(SQL.version).get()?.version ?? 0;
+  const migrations = orderedMigrations(MIGRATIONS);
+  const newest = migrations.at(-1)?.version ?? 0;
+  for (const migration of migrations) {
     const apply = db.transaction(() => {
-      const row = db.query<{ version: number | null }, []>("SELECT max(version) AS version FROM schema_version").get();
-      if ((row?.version ?? 0) >= migration.version) return;
+      if (version() >= migration.version) return;
       db.run(migration.sql);
-      db.query("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)").run(migration.version, Date.now());
+      db.query(SQL["record-version"]).run(migration.version, Date.now());
     });
     await withBusyRetry(() => apply.immediate(), `migration ${migration.name}`);
-    version = migration.version;
   }
-  const newest = db.query<{ version: number | null }, []>("SELECT max(version) AS version FROM schema_version").get();
-  if ((newest?.version ?? 0) > version) {
-    throw new StorageError("misconfigured", `database schema version ${newest?.version} is newer than this broker's (${version}); upgrade the broker`);
+  const current = await withBusyRetry(version, "read schema version");
+  if (current > newest) {
+    throw new StorageError("misconfigured", `database schema version ${current} is newer than this broker's (${newest}); upgrade the broker`);
   }
-  return version;
+  return newest;
 }
