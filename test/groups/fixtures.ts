@@ -6,6 +6,7 @@ import { type JoinReply, type JoinRequest, type JoinResult, joinGroup, joinOutco
 import { type GroupConfig, type GroupState, type MemberProtocol, toBase64 } from "../../src/groups/state.ts";
 import { type SyncReply, syncGroup } from "../../src/groups/sync.ts";
 import { ErrorCodes } from "../../src/protocol/errors.ts";
+import { Writer } from "../../src/protocol/primitives.ts";
 
 export const T0 = 1_700_000_000_000;
 
@@ -94,3 +95,13 @@ export function stableGroup(count: number, now = T0, overrides: Partial<JoinRequ
 }
 
 export const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** A ConsumerProtocolSubscription (v1: topics, no user data, no owned partitions). */
+export function consumerSubscription(topics: readonly string[], version = 1): Uint8Array {
+  const w = new Writer();
+  w.int16(version).int32(topics.length);
+  for (const t of topics) w.string(t);
+  w.nullableBytes(null);
+  if (version >= 1) w.int32(0);
+  return w.finish().slice();
+}

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { GroupState } from "../../src/groups/state.ts";
-import { heartbeat } from "../../src/groups/membership.ts";
+import { heartbeat, leaveGroup, offsetCommitCheck } from "../../src/groups/membership.ts";
+import { syncGroup } from "../../src/groups/sync.ts";
 import { ErrorCodes } from "../../src/protocol/errors.ts";
 import { CONFIG, T0, done, join, joinRequest, outcome, protocol, sync, text } from "./fixtures.ts";
 
@@ -60,26 +61,31 @@ describe("static membership", () => {
   test("a restart whose protocols change the group's choice rebalances", () => {
     const { group } = staticGroup();
     const changed = join(group, joinRequest({ groupInstanceId: "b", protocols: [protocol("roundrobin"), protocol("range")] }), T0 + 1);
-    // "range" still wins: both members rank it... no, votes tie 1–1 and the first member's preference decides
+    // "a" supports only "range", so the choice cannot change
     expect(changed.group.state).toBe("Stable");
     const firstChoice = join(changed.group, joinRequest({ groupInstanceId: "a", protocols: [protocol("roundrobin"), protocol("range")] }), T0 + 2);
     expect(firstChoice.group.state).toBe("PreparingRebalance");
     expect(firstChoice.reply.kind).toBe("wait");
   });
 
-  test("a stale member id of an instance is fenced in JoinGroup, SyncGroup and LeaveGroup paths", () => {
+  test("a stale member id of an instance is fenced in JoinGroup, SyncGroup, LeaveGroup and OffsetCommit", () => {
     const { group, b } = staticGroup();
     const restarted = join(group, joinRequest({ groupInstanceId: "b" }), T0 + 1).group;
+    const stale = { memberId: b, groupInstanceId: "b", generationId: 2 };
     expect(done(join(restarted, joinRequest({ memberId: b, groupInstanceId: "b" }), T0 + 2).reply).errorCode).toBe(ErrorCodes.FENCED_INSTANCE_ID);
+    expect(syncGroup(restarted, { ...stale, protocolType: null, protocolName: null, assignments: [] }, T0 + 2, CONFIG).reply).toMatchObject({ result: { errorCode: ErrorCodes.FENCED_INSTANCE_ID } });
+    expect(leaveGroup(restarted, [stale], T0 + 2, CONFIG).reply).toEqual([ErrorCodes.FENCED_INSTANCE_ID]);
+    expect(offsetCommitCheck(restarted, stale, T0 + 2, CONFIG).reply).toBe(ErrorCodes.FENCED_INSTANCE_ID);
   });
 
   test("static members that do not rejoin stay through a rebalance until their session expires", () => {
     const { group, a, b } = staticGroup();
     const rejoin = join(group, joinRequest({ memberId: a, groupInstanceId: "a" }), T0 + 100);
     expect(rejoin.group.state).toBe("PreparingRebalance");
-    // b neither rejoins nor heartbeats: at the rebalance deadline (T0+30100) its session (T0+10000)
-    // has already expired, so it is gone before the generation completes
-    const later = join(rejoin.group, joinRequest({ memberId: "x" }), T0 + 30_100).group;
+    // b neither rejoins nor heartbeats: its session ends at T0+10000, before the rebalance
+    // deadline, and the generation completes without it
+    const later = join(rejoin.group, joinRequest({ memberId: "x" }), T0 + 10_001).group;
+    expect(later).toMatchObject({ state: "CompletingRebalance", generationId: 3, stateTimestamp: T0 + 10_000 });
     expect(later.members.map((m) => m.memberId)).toEqual([a]);
     // with a session longer than the rebalance, b stays in the new generation
     const long = { ...group, members: group.members.map((m) => ({ ...m, heartbeatDeadline: T0 + 120_000 })) };

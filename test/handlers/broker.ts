@@ -10,13 +10,15 @@ import { handlerRegistry } from "../../src/handlers/index.ts";
 import { createLogger } from "../../src/log.ts";
 import type { ApiMessages } from "../../src/protocol/api.ts";
 import { Reader, Writer } from "../../src/protocol/primitives.ts";
+import type { Engine } from "../../src/storage/engine.ts";
 import { openMemoryEngine } from "../../src/storage/memory/index.ts";
 
-export function testBroker(args: readonly string[] = []): Broker {
+/** A broker over a fresh memory engine, or over `engine` (another broker of the same cluster). */
+export function testBroker(args: readonly string[] = [], engine: Engine = openMemoryEngine()): Broker {
   const config = brokerConfig(["--storage-engine", "memory://", "--listener-url", "tcp://127.0.0.1:0", ...args], {});
   return {
     config,
-    engine: openMemoryEngine(),
+    engine,
     log: createLogger("error"),
     advertised: { host: "kafka.example", port: 9092 },
     handlers: handlerRegistry(),
@@ -46,6 +48,7 @@ export async function call<Req, Res>(
   api: ApiMessages<Req, Res>,
   version: number,
   request: Req,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<Res> {
   const handler = broker.handlers.get(api.apiKey) as Handler<Req, Res> | undefined;
   if (handler === undefined) throw new Error(`no handler for ${api.name}`);
@@ -53,7 +56,7 @@ export async function call<Req, Res>(
   expect(version).toBeLessThanOrEqual(handler.maxVersion);
   const decoded = decode((r, v) => api.readRequest(r, v), encode((w, x: Req, v) => api.writeRequest(w, x, v), request, version), version);
   const header = { apiKey: api.apiKey, apiVersion: version, correlationId: 1, clientId: "test" };
-  const response = await handler.handle(decoded, { broker, header, apiVersion: version, signal: new AbortController().signal });
+  const response = await handler.handle(decoded, { broker, header, apiVersion: version, signal });
   if (response === null) throw new Error(`${api.name} sent no response`);
   const bytes = encode((w, x: Res, v) => api.writeResponse(w, x, v), response, version);
   const again = decode((r, v) => api.readResponse(r, v), bytes, version);

@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe } from "bun:test";
 import type { Engine } from "../../src/storage/engine.ts";
 import { concurrencyCases } from "./conformance/concurrency.ts";
 import type { ConformanceContext } from "./conformance/context.ts";
+import { groupCases } from "./conformance/groups.ts";
 import { idempotenceCases } from "./conformance/idempotence.ts";
+import { offsetCases } from "./conformance/offsets.ts";
 import { producerIdCases } from "./conformance/producer-ids.ts";
 import { recordCases } from "./conformance/records.ts";
 import { timestampCases } from "./conformance/timestamps.ts";
@@ -68,5 +70,7 @@ export function runEngineConformance(name: string, open: () => Promise<EngineFix
     describe("initProducerId", () => producerIdCases(ctx));
     describe("waitForAppend", () => waitCases(ctx));
     describe("concurrency", () => concurrencyCases(ctx));
+    describe("consumer group state", () => groupCases(ctx));
+    describe("committed offsets", () => offsetCases(ctx));
   });
 }

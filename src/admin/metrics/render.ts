@@ -1,0 +1,88 @@
+// Prometheus text exposition format 0.0.4: # HELP and # TYPE lines, then one line per series.
+
+import { errorName } from "../../protocol/errors.ts";
+import { type Histogram, LATENCY_BUCKETS } from "./histogram.ts";
+import { type BrokerMetrics, VERSION_SLOTS } from "./registry.ts";
+
+export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+export interface GroupCounts {
+  /** Groups by Kafka state name. */
+  byState: Map<string, number>;
+  members: number;
+}
+
+const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+function labels(pairs: readonly (readonly [string, string])[]): string {
+  return pairs.length === 0 ? "" : `{${pairs.map(([k, v]) => `${k}="${escape(v)}"`).join(",")}}`;
+}
+
+class Exposition {
+  private readonly lines: string[] = [];
+
+  family(name: string, type: "counter" | "gauge" | "histogram", help: string): this {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    return this;
+  }
+
+  sample(name: string, value: number, pairs: readonly (readonly [string, string])[] = []): this {
+    this.lines.push(`${name}${labels(pairs)} ${Number.isFinite(value) ? value : value > 0 ? "+Inf" : "-Inf"}`);
+    return this;
+  }
+
+  histogram(name: string, h: Histogram, pairs: readonly (readonly [string, string])[]): this {
+    let cumulative = 0;
+    LATENCY_BUCKETS.forEach((le, i) => {
+      cumulative += h.counts[i]!;
+      this.sample(`${name}_bucket`, cumulative, [...pairs, ["le", String(le)]]);
+    });
+    this.sample(`${name}_bucket`, h.count, [...pairs, ["le", "+Inf"]]);
+    this.sample(`${name}_sum`, h.sum, pairs);
+    return this.sample(`${name}_count`, h.count, pairs);
+  }
+
+  text(): string {
+    return `${this.lines.join("\n")}\n`;
+  }
+}
+
+function requests(out: Exposition, m: BrokerMetrics): void {
+  out.family("tansu_requests_total", "counter", "Kafka requests handled, by API and version.");
+  m.requests.forEach((n, i) => {
+    if (n === 0) return;
+    const key = Math.floor(i / VERSION_SLOTS);
+    out.sample("tansu_requests_total", n, [["api", m.apiNames[key] ?? String(key)], ["api_key", String(key)], ["version", String(i % VERSION_SLOTS)]]);
+  });
+  out.family("tansu_request_errors_total", "counter", "Kafka error codes in responses (every errorCode field), by error name.");
+  m.errors.forEach((n, i) => {
+    if (n > 0) out.sample("tansu_request_errors_total", n, [["error", errorName(i - 1)], ["code", String(i - 1)]]);
+  });
+  out.family("tansu_request_duration_seconds", "histogram", "Time from receiving a request to its answer being ready, by API.");
+  m.requestLatency.forEach((h, key) => {
+    if (h !== undefined) out.histogram("tansu_request_duration_seconds", h, [["api", m.apiNames[key] ?? String(key)]]);
+  });
+}
+
+export function renderMetrics(m: BrokerMetrics, groups: GroupCounts | null): string {
+  const out = new Exposition();
+  out.family("tansu_connections_open", "gauge", "Kafka client connections open now.").sample("tansu_connections_open", m.connectionsOpen);
+  out.family("tansu_connections_total", "counter", "Kafka client connections accepted.").sample("tansu_connections_total", m.connectionsTotal);
+  requests(out, m);
+  out.family("tansu_produced_records_total", "counter", "Records stored by Produce.").sample("tansu_produced_records_total", m.producedRecords);
+  out.family("tansu_produced_bytes_total", "counter", "Record batch bytes stored by Produce.").sample("tansu_produced_bytes_total", m.producedBytes);
+  out.family("tansu_fetched_records_total", "counter", "Records returned by Fetch.").sample("tansu_fetched_records_total", m.fetchedRecords);
+  out.family("tansu_fetched_bytes_total", "counter", "Record batch bytes returned by Fetch.").sample("tansu_fetched_bytes_total", m.fetchedBytes);
+  out.family("tansu_storage_duration_seconds", "histogram", "Storage engine call time, by Engine method.");
+  for (const [operation, h] of m.storageLatency) out.histogram("tansu_storage_duration_seconds", h, [["operation", operation]]);
+  if (groups !== null) {
+    out.family("tansu_groups", "gauge", "Consumer groups in storage, by state.");
+    for (const [state, n] of groups.byState) out.sample("tansu_groups", n, [["state", state]]);
+    out.family("tansu_group_members", "gauge", "Members of all consumer groups.").sample("tansu_group_members", groups.members);
+  }
+  out.family("process_resident_memory_bytes", "gauge", "Resident set size in bytes.").sample("process_resident_memory_bytes", process.memoryUsage.rss());
+  const cpu = process.cpuUsage();
+  out.family("process_cpu_seconds_total", "counter", "User and system CPU time in seconds.").sample("process_cpu_seconds_total", (cpu.user + cpu.system) / 1e6);
+  out.family("process_start_time_seconds", "gauge", "Start time of the process since the epoch, in seconds.").sample("process_start_time_seconds", m.startedAt / 1000);
+  return out.text();
+}
