@@ -3,6 +3,8 @@
 import type { BrokerConfig, Endpoint } from "./config.ts";
 import type { Handler } from "./handlers/handler.ts";
 import type { Logger } from "./log.ts";
+import type { SchemaRegistry } from "./schema/registry.ts";
+import type { ServerObserver } from "./server/observer.ts";
 import type { Engine } from "./storage/engine.ts";
 
 export interface Broker {
@@ -17,4 +19,8 @@ export interface Broker {
   readonly advertised: Endpoint;
   /** Handlers by API key; ApiVersions is built from it. */
   readonly handlers: ReadonlyMap<number, Handler<unknown, unknown>>;
+  /** Topic schemas produced records must fit; absent without --schema-registry. */
+  readonly schemas?: SchemaRegistry;
+  /** Told of connections and requests (metrics); absent when nothing listens. */
+  readonly observer?: ServerObserver;
 }

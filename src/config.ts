@@ -23,6 +23,8 @@ export interface BrokerConfig {
   /** null when disabled with an empty --admin-listener-url. */
   adminListener: Endpoint | null;
   schemaRegistry: URL | null;
+  /** How long a topic's cached schema (or its absence) is trusted before the registry is asked again. */
+  schemaRegistryCheckIntervalMs: number;
   logLevel: LogLevel;
   /** Kafka's socket.request.max.bytes: a larger request closes its connection. */
   socketRequestMaxBytes: number;
@@ -56,6 +58,7 @@ export const BROKER_OPTIONS = [
   { flag: "node-id", env: "NODE_ID", default: "111", about: "the broker id every broker reports" },
   { flag: "admin-listener-url", env: "ADMIN_LISTENER_URL", default: "http://0.0.0.0:8080", about: "the HTTP admin port; empty to disable" },
   { flag: "schema-registry", env: "SCHEMA_REGISTRY", default: "", about: "file://dir or s3://bucket/prefix holding topic schemas" },
+  { flag: "schema-registry-check-interval-ms", env: "SCHEMA_REGISTRY_CHECK_INTERVAL_MS", default: "5000", about: "how often a topic's schema file is checked for changes" },
   { flag: "log-level", env: "LOG_LEVEL", default: "info", about: "error, warn, info or debug" },
   { flag: "socket-request-max-bytes", env: "SOCKET_REQUEST_MAX_BYTES", default: "104857600", about: "largest request accepted" },
   { flag: "auto-create-topics-enable", env: "AUTO_CREATE_TOPICS_ENABLE", default: "true", about: "create unknown topics on Metadata" },
@@ -174,6 +177,7 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
     nodeId: parseInteger(get("node-id"), "--node-id", 0, 2 ** 31 - 1),
     adminListener: admin === "" ? null : parseEndpoint(admin, "--admin-listener-url", "http"),
     schemaRegistry,
+    schemaRegistryCheckIntervalMs: parseInteger(get("schema-registry-check-interval-ms"), "--schema-registry-check-interval-ms", 0, 2 ** 31 - 1),
     logLevel: logLevel as LogLevel,
     socketRequestMaxBytes: parseInteger(get("socket-request-max-bytes"), "--socket-request-max-bytes", 1024, 2 ** 31 - 1),
     autoCreateTopicsEnable: parseBoolean(get("auto-create-topics-enable"), "--auto-create-topics-enable"),

@@ -1,16 +1,21 @@
-// `tansu broker`: the Kafka listener over one storage engine.
+// `tansu broker`: the Kafka listener over one storage engine, and the admin side-port (loaded only
+// when enabled).
 
+import type { AdminServer } from "../admin/index.ts";
 import type { Broker } from "../broker.ts";
 import type { BrokerConfig, Endpoint } from "../config.ts";
 import { handlerRegistry } from "../handlers/index.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { listenKafka } from "../server/listener.ts";
+import type { ServerObserver } from "../server/observer.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngine } from "../storage/open.ts";
 
 export interface RunningBroker {
   readonly broker: Broker;
   readonly port: number;
+  /** null when the admin listener is disabled. */
+  readonly adminPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -29,17 +34,30 @@ function advertise(config: BrokerConfig, boundPort: number): Endpoint {
  * it stops.
  */
 export async function startBroker(config: BrokerConfig, log: Logger = createLogger(config.logLevel), shared?: Engine): Promise<RunningBroker> {
-  const engine = shared ?? (await openEngine(config.storageEngine));
+  const registry = config.schemaRegistry;
+  const schemas = registry === null ? undefined : await (await import("../schema/registry.ts")).openSchemaRegistry(registry, log, config.schemaRegistryCheckIntervalMs, process.env);
+  const opened = shared ?? (await openEngine(config.storageEngine));
+  let engine = opened;
+  let observer: ServerObserver | undefined;
+  let admin: AdminServer | null = null;
+  if (config.adminListener !== null) {
+    const a = await import("../admin/index.ts");
+    const metrics = new a.BrokerMetrics();
+    engine = a.instrumentEngine(opened, metrics);
+    observer = a.metricsObserver(metrics);
+    admin = a.startAdmin(config.adminListener, { config, engine, metrics }, log);
+  }
   let broker: Broker | undefined;
   const listener = listenKafka(config.listener, () => {
     if (broker === undefined) throw new Error("connection before the broker was ready");
     return broker;
   });
-  broker = { config, engine, log, advertised: advertise(config, listener.port), handlers: handlerRegistry() };
+  broker = { config, engine, log, advertised: advertise(config, listener.port), handlers: handlerRegistry(), observer, schemas };
   log.info("broker listening", {
     listener: `${config.listener.host}:${listener.port}`,
     advertised: `${broker.advertised.host}:${broker.advertised.port}`,
     storage: engine.description,
+    schemas: registry?.href,
     cluster: config.clusterId,
     node: config.nodeId,
   });
@@ -47,10 +65,12 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   return {
     broker,
     port: listener.port,
+    adminPort: admin?.port ?? null,
     stop() {
       stopping ??= (async () => {
         await listener.stop();
-        if (shared === undefined) await engine.close();
+        await admin?.stop();
+        if (shared === undefined) await opened.close();
         log.info("broker stopped");
       })();
       return stopping;

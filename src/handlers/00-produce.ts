@@ -4,6 +4,7 @@
 // acks 0 stores the batch and sends no response at all; acks 1 and -1 answer once the batch is
 // durable in storage (storage is the replication). Requests of one connection run in order, so
 // an idempotent producer's pipelined batches reach storage in sequence order.
+// Batches to a topic with a schema are checked against it before storing (produce/schema.ts).
 // Deviation: transactional batches are refused with INVALID_TXN_STATE until transactions land.
 
 import type { Broker } from "../broker.ts";
@@ -12,6 +13,7 @@ import { ProduceApi, type ProduceRequest, type ProduceResponse } from "../protoc
 import { setLogAppendTime } from "../protocol/records/index.ts";
 import type { TopicInfo } from "../storage/engine.ts";
 import { CloseConnection, defineHandler } from "./handler.ts";
+import { checkSchema } from "./produce/schema.ts";
 import { checkProducedBatch } from "./produce/validate.ts";
 import { storageErrorCode } from "./storage-errors.ts";
 
@@ -35,6 +37,11 @@ async function producePartition(broker: Broker, topic: TopicInfo | null, index: 
   }
   const { batch, header } = check;
   if (header.isTransactional) return answer(index, ErrorCodes.INVALID_TXN_STATE, "transactions are not supported yet");
+  const rejected = await checkSchema(broker, topic, check.records);
+  if (rejected !== null) {
+    broker.log.debug("produce rejected by schema", { topic: topic.name, partition: index, error: rejected.errorMessage });
+    return answer(index, rejected.errorCode, rejected.errorMessage, { recordErrors: rejected.recordErrors });
+  }
   if (check.logAppendTime) setLogAppendTime(batch, now);
   try {
     const result = await broker.engine.append(topic.name, index, {

@@ -27,6 +27,8 @@ export class Connection {
   private readonly serialTails = new Map<number, Promise<unknown>>();
   private readonly abort = new AbortController();
   private idleWaiters: (() => void)[] = [];
+  /** Set by drain(): requests that arrive from now on are not read; resolved once the socket ends. */
+  private drained: (() => void) | null = null;
 
   constructor(
     private readonly socket: Socket<Connection>,
@@ -41,7 +43,7 @@ export class Connection {
   }
 
   onData(chunk: Uint8Array): void {
-    if (this.closing) return;
+    if (this.closing || this.drained !== null) return;
     const { frames, error } = this.frames.push(chunk);
     for (const frame of frames) this.start(frame);
     if (error !== null) this.fail(error);
@@ -82,6 +84,7 @@ export class Connection {
       for (const w of this.idleWaiters.splice(0)) w();
     }
     this.applyBackpressure();
+    this.endIfDrained();
   }
 
   private write(bytes: Uint8Array): void {
@@ -107,6 +110,7 @@ export class Connection {
       this.unsentBytes -= head.length;
     }
     this.applyBackpressure();
+    this.endIfDrained();
   }
 
   private applyBackpressure(): void {
@@ -114,7 +118,7 @@ export class Connection {
     if (overloaded && !this.paused) {
       this.paused = true;
       this.socket.pause();
-    } else if (!overloaded && this.paused && !this.closing) {
+    } else if (!overloaded && this.paused && !this.closing && this.drained === null) {
       this.paused = false;
       this.socket.resume();
     }
@@ -127,6 +131,7 @@ export class Connection {
     this.abort.abort();
     this.socket.end();
     for (const w of this.idleWaiters.splice(0)) w();
+    this.drained?.();
   }
 
   /** Resolves once every request received so far has been answered (or the connection closed). */
@@ -135,14 +140,36 @@ export class Connection {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Wakes long-polling requests so they answer with what they have. */
-  interrupt(): void {
+  /**
+   * Graceful shutdown: stops reading requests, wakes long polls, answers every request already
+   * read, hands the last response byte to the socket, then ends the connection. Requests the
+   * client sent after this point get no answer (it retries them on another broker).
+   */
+  drain(): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    const done = new Promise<void>((resolve) => {
+      this.drained = resolve;
+    });
+    this.paused = true;
+    this.socket.pause();
     this.abort.abort();
+    this.endIfDrained();
+    return done;
+  }
+
+  private endIfDrained(): void {
+    if (this.drained === null || this.slots.length > 0 || this.outbox.length > 0) return;
+    if (!this.closing) {
+      this.closing = true;
+      this.socket.end();
+    }
+    this.drained();
   }
 
   onClose(): void {
     this.closing = true;
     this.abort.abort();
     for (const w of this.idleWaiters.splice(0)) w();
+    this.drained?.();
   }
 }

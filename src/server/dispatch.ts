@@ -51,14 +51,18 @@ export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, 
     const why = handler === undefined ? `unsupported API ${decoded.api.name} (key ${header.apiKey})` : `unsupported version ${decoded.api.name} v${header.apiVersion}`;
     return { handler: null, run: async () => ({ response: null, close: why }) };
   }
+  const { observer } = broker;
+  const receivedAt = observer === undefined ? 0 : performance.now();
   return {
     handler,
     run: async () => {
       try {
         const response = await handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal, clientAddress });
+        observer?.requestHandled(header.apiKey, handler.api.name, header.apiVersion, body, response, (performance.now() - receivedAt) / 1000);
         if (response === null) return { response: null, close: null };
         return { response: encodeResponse(handler.api, header.apiVersion, header.correlationId, response), close: null };
       } catch (e) {
+        observer?.requestHandled(header.apiKey, handler.api.name, header.apiVersion, body, undefined, (performance.now() - receivedAt) / 1000);
         if (e instanceof CloseConnection) return { response: null, close: e.message };
         broker.log.error("request failed", { api: handler.api.name, version: header.apiVersion, client: header.clientId, error: e instanceof Error ? e.message : String(e) });
         if (broker.log.enabled("debug") && e instanceof Error && e.stack !== undefined) broker.log.debug(e.stack);

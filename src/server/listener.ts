@@ -6,7 +6,10 @@ import { Connection } from "./connection.ts";
 
 export interface KafkaListener {
   readonly port: number;
-  /** Stops accepting, lets in-flight requests finish (long polls answer early), then closes. */
+  /**
+   * Stops accepting and reading requests, answers those already read (long polls answer early),
+   * writes their responses, then closes; connections still busy after `graceMs` are cut.
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -18,8 +21,10 @@ export function listenKafka(endpoint: Endpoint, broker: () => Broker): KafkaList
     socket: {
       open(socket) {
         socket.setNoDelay(true);
-        socket.data = new Connection(socket, broker(), `${socket.remoteAddress}`);
+        const b = broker();
+        socket.data = new Connection(socket, b, `${socket.remoteAddress}`);
         connections.add(socket.data);
+        b.observer?.connectionOpened();
       },
       data(socket, chunk) {
         socket.data.onData(chunk);
@@ -29,7 +34,7 @@ export function listenKafka(endpoint: Endpoint, broker: () => Broker): KafkaList
       },
       close(socket) {
         socket.data.onClose();
-        connections.delete(socket.data);
+        if (connections.delete(socket.data)) broker().observer?.connectionClosed();
       },
       error(socket, error) {
         broker().log.debug("socket error", { peer: socket.remoteAddress, error: error.message });
@@ -40,9 +45,12 @@ export function listenKafka(endpoint: Endpoint, broker: () => Broker): KafkaList
     port: server.port,
     async stop(graceMs = 10_000) {
       server.stop(false);
-      for (const c of connections) c.interrupt();
-      const idle = Promise.all([...connections].map((c) => c.idle()));
-      await Promise.race([idle, Bun.sleep(graceMs)]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.all([...connections].map((c) => c.drain())), grace]);
+      clearTimeout(timer);
       server.stop(true);
     },
   };

@@ -12,8 +12,8 @@ export interface Cluster {
   readonly brokers: RunningBroker[];
   /** "127.0.0.1:PORT" of a running broker. */
   bootstrap(broker: RunningBroker): string;
-  /** Starts one more broker over the same engine. */
-  start(): Promise<RunningBroker>;
+  /** Starts one more broker over the same engine, with flags added to the cluster's. */
+  start(args?: readonly string[]): Promise<RunningBroker>;
   /** Stops one broker; the engine, and so the cluster's state, stays. */
   stop(broker: RunningBroker): Promise<void>;
   close(): Promise<void>;
@@ -21,15 +21,16 @@ export interface Cluster {
 
 export async function startCluster(count: number, args: readonly string[] = []): Promise<Cluster> {
   const engine = openMemoryEngine();
-  const config = brokerConfig(["--storage-engine", "memory://", "--listener-url", "tcp://127.0.0.1:0", "--admin-listener-url", "", ...args], {});
+  const config = (more: readonly string[]) =>
+    brokerConfig(["--storage-engine", "memory://", "--listener-url", "tcp://127.0.0.1:0", "--admin-listener-url", "", ...args, ...more], {});
   const log = createLogger("error");
   const brokers: RunningBroker[] = [];
   const cluster: Cluster = {
     engine,
     brokers,
     bootstrap: (broker) => `127.0.0.1:${broker.port}`,
-    async start() {
-      const broker = await startBroker(config, log, engine);
+    async start(more = []) {
+      const broker = await startBroker(config(more), log, engine);
       brokers.push(broker);
       return broker;
     },

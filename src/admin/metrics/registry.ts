@@ -27,7 +27,6 @@ export class BrokerMetrics {
   fetchedBytes = 0;
   /** Storage call time by Engine method name. */
   readonly storageLatency = new Map<string, Histogram>();
-  readonly startedAt = Date.now();
 
   countError(code: number): void {
     const i = code + 1;

@@ -83,6 +83,6 @@ export function renderMetrics(m: BrokerMetrics, groups: GroupCounts | null): str
   out.family("process_resident_memory_bytes", "gauge", "Resident set size in bytes.").sample("process_resident_memory_bytes", process.memoryUsage.rss());
   const cpu = process.cpuUsage();
   out.family("process_cpu_seconds_total", "counter", "User and system CPU time in seconds.").sample("process_cpu_seconds_total", (cpu.user + cpu.system) / 1e6);
-  out.family("process_start_time_seconds", "gauge", "Start time of the process since the epoch, in seconds.").sample("process_start_time_seconds", m.startedAt / 1000);
+  out.family("process_start_time_seconds", "gauge", "Start time of the process since the epoch, in seconds.").sample("process_start_time_seconds", performance.timeOrigin / 1000);
   return out.text();
 }

@@ -6,11 +6,11 @@
 import type { BrokerConfig } from "../../config.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
 import { DecodeError } from "../../protocol/primitives.ts";
-import { type BatchHeader, decodeBatch, splitBatches, validateBatch } from "../../protocol/records/index.ts";
+import { type BatchHeader, decodeBatch, type KafkaRecord, splitBatches, validateBatch } from "../../protocol/records/index.ts";
 import type { TopicInfo } from "../../storage/engine.ts";
 import { topicConfigValue } from "../../topics/configs.ts";
 
-export type BatchCheck = { ok: true; batch: Uint8Array; header: BatchHeader; logAppendTime: boolean } | { ok: false; errorCode: number; errorMessage: string };
+export type BatchCheck = { ok: true; batch: Uint8Array; header: BatchHeader; records: KafkaRecord[]; logAppendTime: boolean } | { ok: false; errorCode: number; errorMessage: string };
 
 const fail = (errorCode: number, errorMessage: string): BatchCheck => ({ ok: false, errorCode, errorMessage });
 
@@ -57,5 +57,5 @@ export function checkProducedBatch(records: Uint8Array | null, topic: TopicInfo,
       }
     }
   }
-  return { ok: true, batch, header, logAppendTime };
+  return { ok: true, batch, header, records: records_, logAppendTime };
 }

@@ -1,0 +1,22 @@
+// The admin HTTP API (Hono): health, readiness, Prometheus metrics and a read-only JSON view of
+// topics and groups. Every error is JSON with a status code; storage failures are 503.
+
+import { Hono } from "hono/tiny";
+import { StorageError } from "../storage/engine.ts";
+import { type AdminContext, DeadlineExceeded } from "./context.ts";
+import { groupRoutes } from "./groups.ts";
+import { healthRoutes } from "./health.ts";
+import { topicRoutes } from "./topics.ts";
+
+export function adminApp(ctx: AdminContext): Hono {
+  const app = new Hono();
+  healthRoutes(app, ctx);
+  topicRoutes(app, ctx);
+  groupRoutes(app, ctx);
+  app.notFound((c) => c.json({ error: "not found", path: new URL(c.req.url).pathname }, 404));
+  app.onError((e, c) => {
+    if (e instanceof StorageError || e instanceof DeadlineExceeded) return c.json({ error: "storage unavailable", reason: e.message }, 503);
+    return c.json({ error: "internal error", reason: e.message }, 500);
+  });
+  return app;
+}

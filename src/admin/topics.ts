@@ -1,0 +1,30 @@
+// GET /api/topics: every topic. GET /api/topics/:name: one topic with each partition's offsets.
+
+import type { Hono } from "hono/tiny";
+import { errorName } from "../protocol/errors.ts";
+import type { TopicInfo } from "../storage/engine.ts";
+import { type AdminContext, withDeadline } from "./context.ts";
+
+const summary = (t: TopicInfo) => ({ name: t.name, topicId: t.topicId, partitions: t.partitionCount, replicationFactor: t.replicationFactor, configs: t.configs });
+
+export function topicRoutes(app: Hono, ctx: AdminContext): void {
+  app.get("/api/topics", async (c) => {
+    const topics = await withDeadline(ctx.engine.listTopics());
+    return c.json({ topics: topics.sort((a, b) => a.name.localeCompare(b.name)).map(summary) });
+  });
+  app.get("/api/topics/:name", async (c) => {
+    const name = c.req.param("name");
+    const topic = await withDeadline(ctx.engine.getTopic(name));
+    if (topic === null) return c.json({ error: "not found", reason: `no topic ${JSON.stringify(name)}` }, 404);
+    const partitions = await withDeadline(
+      Promise.all(
+        Array.from({ length: topic.partitionCount }, async (_, partition) => {
+          const o = await ctx.engine.offsets(topic.name, partition);
+          if (o.errorCode !== 0) return { partition, error: errorName(o.errorCode) };
+          return { partition, logStartOffset: o.logStartOffset, highWatermark: o.highWatermark, lastStableOffset: o.lastStableOffset };
+        }),
+      ),
+    );
+    return c.json({ ...summary(topic), partitions });
+  });
+}

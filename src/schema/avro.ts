@@ -1,0 +1,80 @@
+// Avro (TOPIC.avsc): a record schema whose fields `key` and/or `value` give each part's type. A
+// record's key or value is the plain Avro binary encoding of that type — no Confluent magic byte
+// and schema id, no object-container header. A part whose type is "null" or a union with "null"
+// may be missing (a null key or value); any other part is required. The CLI's JSON is Avro's JSON
+// encoding (unions wrapped as {"type": value}, bytes as \u00XX strings), as avro-tools uses.
+
+import type { Type } from "avsc";
+import type { PartSchema } from "./types.ts";
+
+type Avsc = typeof import("avsc");
+
+const LONG_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+const LONG_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** avsc rejects longs beyond 2^53 ("potential precision loss"); these are valid Avro, so longs are bigints. */
+function bigLong(avro: Avsc): Type {
+  return avro.types.LongType.__with({
+    fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
+    toBuffer: (n: bigint) => {
+      const buf = Buffer.alloc(8);
+      buf.writeBigInt64LE(n);
+      return buf;
+    },
+    fromJSON: (json: unknown) => {
+      if ((typeof json === "number" && Number.isInteger(json)) || (typeof json === "string" && /^-?\d+$/.test(json))) return BigInt(json);
+      throw new Error(`not an Avro long: ${JSON.stringify(json) ?? "nothing"}`);
+    },
+    // beyond 2^53 a JSON number would lose digits, so such longs print as strings (read back as longs)
+    toJSON: (n: bigint) => (n >= LONG_MIN && n <= LONG_MAX ? Number(n) : String(n)),
+    isValid: (n: unknown) => typeof n === "bigint" && BigInt.asIntN(64, n) === n,
+    compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
+  });
+}
+
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function optional(avro: Avsc, type: Type): boolean {
+  if (type.typeName === "null") return true;
+  const union = type instanceof avro.types.UnwrappedUnionType || type instanceof avro.types.WrappedUnionType ? type : null;
+  return union !== null && union.types.some((t) => t.typeName === "null");
+}
+
+function part(avro: Avsc, type: Type): PartSchema {
+  const what = type.name ?? type.typeName;
+  return {
+    required: !optional(avro, type),
+    check(bytes) {
+      try {
+        type.fromBuffer(asBuffer(bytes));
+        return null;
+      } catch (e) {
+        return `invalid Avro binary for ${what}: ${message(e)}`;
+      }
+    },
+    encode(json) {
+      const value: unknown = type.fromString(JSON.stringify(json));
+      return new Uint8Array(type.toBuffer(value));
+    },
+    decode(bytes) {
+      const text = type.toString(type.fromBuffer(asBuffer(bytes)));
+      return JSON.parse(text) as unknown;
+    },
+  };
+}
+
+export async function compileAvro(text: string): Promise<{ key: PartSchema | null; value: PartSchema | null }> {
+  const avro = await import("avsc");
+  const schema: unknown = JSON.parse(text);
+  const root = avro.Type.forSchema(schema as Parameters<Avsc["Type"]["forSchema"]>[0], { registry: { long: bigLong(avro) }, omitRecordMethods: true });
+  if (!(root instanceof avro.types.RecordType)) throw new Error(`expected a record with fields key and/or value, not ${root.typeName}`);
+  const parts: { key: PartSchema | null; value: PartSchema | null } = { key: null, value: null };
+  for (const field of root.fields) {
+    if (field.name !== "key" && field.name !== "value") throw new Error(`field ${JSON.stringify(field.name)} is neither key nor value`);
+    parts[field.name] = part(avro, field.type);
+  }
+  if (parts.key === null && parts.value === null) throw new Error("the record has neither a key nor a value field");
+  return parts;
+}
