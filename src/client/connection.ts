@@ -8,7 +8,7 @@ import { decodeResponse, encodeRequest, type DecodedResponse } from "../protocol
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import { type Address, formatAddress } from "./address.ts";
 import { ClientError } from "./errors.ts";
-import { ResponseFrames } from "./frames.ts";
+import { FrameAssembler } from "../protocol/frames.ts";
 
 export interface ConnectionOptions {
   clientId: string;
@@ -33,7 +33,7 @@ export class BrokerConnection {
   /** Requests that timed out: their late responses are dropped. */
   private readonly abandoned = new Set<number>();
   private readonly outbox: Uint8Array[] = [];
-  private readonly frames: ResponseFrames;
+  private readonly frames: FrameAssembler;
   private nextCorrelationId = 0;
   private failure: ClientError | null = null;
 
@@ -42,7 +42,7 @@ export class BrokerConnection {
     private readonly options: ConnectionOptions,
   ) {
     this.name = formatAddress(address);
-    this.frames = new ResponseFrames(options.maxResponseBytes);
+    this.frames = new FrameAssembler(options.maxResponseBytes, 4, "response");
   }
 
   static async open(address: Address, options: ConnectionOptions): Promise<BrokerConnection> {
@@ -146,14 +146,9 @@ export class BrokerConnection {
 
   private onData(chunk: Uint8Array): void {
     if (this.failure !== null) return;
-    let frames: Uint8Array[];
-    try {
-      frames = this.frames.push(chunk);
-    } catch (e) {
-      this.fail(new ClientError("protocol", `${this.name}: ${describe(e)}`));
-      return;
-    }
+    const { frames, error } = this.frames.push(chunk);
     for (const frame of frames) this.onFrame(frame);
+    if (error !== null) this.fail(new ClientError("protocol", `${this.name}: ${error}`));
   }
 
   private onFrame(frame: Uint8Array): void {

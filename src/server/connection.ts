@@ -5,7 +5,7 @@
 import type { Socket } from "bun";
 import type { Broker } from "../broker.ts";
 import { prepare } from "./dispatch.ts";
-import { FrameAssembler } from "./frames.ts";
+import { FrameAssembler } from "../protocol/frames.ts";
 
 const MAX_IN_FLIGHT = 128;
 /** Above this many response bytes the client has not taken, stop reading its requests. */

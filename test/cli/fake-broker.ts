@@ -5,7 +5,7 @@ import type { Socket } from "bun";
 import type { ApiMessages } from "../../src/protocol/api.ts";
 import { decodeRequest, encodeResponse } from "../../src/protocol/frame.ts";
 import { ApiVersionsApi, type ApiVersionsResponse } from "../../src/protocol/generated/index.ts";
-import { FrameAssembler } from "../../src/server/frames.ts";
+import { FrameAssembler } from "../../src/protocol/frames.ts";
 
 const UNSUPPORTED_VERSION = 35;
 

@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { keyPartition, murmur2, negotiate, parseAddress, parseBootstrap, toPositive } from "../../src/client/index.ts";
-import { ResponseFrames } from "../../src/client/frames.ts";
+import { FrameAssembler } from "../../src/protocol/frames.ts";
 import { lines } from "../../src/commands/lines.ts";
 import { parseLine, RecordBatcher } from "../../src/commands/record-batcher.ts";
 import { FetchApi, MetadataApi } from "../../src/protocol/generated/index.ts";
@@ -35,27 +35,27 @@ function frame(body: number[]): Uint8Array {
   return Uint8Array.of(0, 0, 0, body.length, ...body);
 }
 
-describe("ResponseFrames", () => {
+describe("FrameAssembler for responses", () => {
   test("a frame that arrives a byte at a time comes out whole, once", () => {
-    const frames = new ResponseFrames(1024);
+    const frames = new FrameAssembler(1024, 4, "response");
     const out: Uint8Array[] = [];
-    for (const b of frame([0, 0, 0, 9, 1, 2, 3])) out.push(...frames.push(Uint8Array.of(b)));
+    for (const b of frame([0, 0, 0, 9, 1, 2, 3])) out.push(...frames.push(Uint8Array.of(b)).frames);
     expect(out.map((f) => [...f])).toEqual([[0, 0, 0, 9, 1, 2, 3]]);
   });
 
   test("several frames in one chunk, the last cut short, come out as they complete", () => {
-    const frames = new ResponseFrames(1024);
+    const frames = new FrameAssembler(1024, 4, "response");
     const bytes = Buffer.concat([frame([0, 0, 0, 1]), frame([0, 0, 0, 2, 5]), frame([0, 0, 0, 3, 6, 7])]);
-    expect(frames.push(bytes.subarray(0, 18)).map((f) => [...f])).toEqual([
+    expect(frames.push(bytes.subarray(0, 18)).frames.map((f) => [...f])).toEqual([
       [0, 0, 0, 1],
       [0, 0, 0, 2, 5],
     ]);
-    expect(frames.push(bytes.subarray(18)).map((f) => [...f])).toEqual([[0, 0, 0, 3, 6, 7]]);
+    expect(frames.push(bytes.subarray(18)).frames.map((f) => [...f])).toEqual([[0, 0, 0, 3, 6, 7]]);
   });
 
   test("a size below a correlation id or above the limit is an error", () => {
-    expect(() => new ResponseFrames(1024).push(Uint8Array.of(0, 0, 0, 2, 0, 0))).toThrow("response size 2");
-    expect(() => new ResponseFrames(1024).push(Uint8Array.of(0, 0, 4, 1))).toThrow("response size 1025");
+    expect(new FrameAssembler(1024, 4, "response").push(Uint8Array.of(0, 0, 0, 2, 0, 0)).error).toContain("response size 2");
+    expect(new FrameAssembler(1024, 4, "response").push(Uint8Array.of(0, 0, 4, 1)).error).toContain("response size 1025");
   });
 });
 

@@ -25,6 +25,7 @@ async function startConsumer(broker: string, name: string, retries?: number): Pr
   const tracker = new Tracker(name);
   const consumer = kafkaFor(broker, name, retries).consumer({ groupId: GROUP, sessionTimeout: SESSION_TIMEOUT, rebalanceTimeout: 6000, heartbeatInterval: 300, maxWaitTimeInMs: 200 });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    tracker.memberId = payload.memberId;
     tracker.partitions = [...(payload.memberAssignment[TOPIC] ?? [])].sort((a, b) => a - b);
   });
   await consumer.connect();
@@ -78,7 +79,7 @@ describe("kafkajs consumer group across three brokers", () => {
   test("three consumers on three brokers split six partitions and consume each record exactly once", async () => {
     const [one, two] = cluster.brokers;
     trackers = await Promise.all([startConsumer(bootstrap(one), "c1"), startConsumer(bootstrap(two), "c2"), startConsumer(proxy.bootstrap, "c3")]);
-    await waitFor("three members sharing six partitions", () => settledOn(cluster.engine, GROUP, trackers, PARTITIONS));
+    await waitFor("three members sharing six partitions", () => settledOn(cluster.engine, GROUP, TOPIC, trackers, PARTITIONS));
     expect(trackers.map((t) => t.partitions.length)).toEqual([2, 2, 2]);
     const sent = await produce(bootstrap(two), "first", 600);
     await waitFor("600 records consumed", () => trackers.reduce((n, t) => n + t.consumed.length, 0) >= 600);
@@ -92,7 +93,7 @@ describe("kafkajs consumer group across three brokers", () => {
     consumers.delete(c3);
     const since = performance.now();
     await leaving?.disconnect();
-    await waitFor("two members sharing six partitions", () => settledOn(cluster.engine, GROUP, [c1, c2], PARTITIONS));
+    await waitFor("two members sharing six partitions", () => settledOn(cluster.engine, GROUP, TOPIC, [c1, c2], PARTITIONS));
     expect(performance.now() - since).toBeLessThan(SESSION_TIMEOUT);
     const before = marks([c1, c2]);
     const sent = await produce(bootstrap(cluster.brokers[0]), "second", 600);
@@ -108,10 +109,10 @@ describe("kafkajs consumer group across three brokers", () => {
     consumers.delete(c2);
     await old?.disconnect();
     const c2b = await startConsumer(proxy.bootstrap, "c2b", 1);
-    await waitFor("c1 and c2b sharing six partitions", () => settledOn(cluster.engine, GROUP, [c1, c2b], PARTITIONS));
+    await waitFor("c1 and c2b sharing six partitions", () => settledOn(cluster.engine, GROUP, TOPIC, [c1, c2b], PARTITIONS));
     const since = performance.now();
     proxy.stop();
-    await waitFor("c1 alone with six partitions", () => settledOn(cluster.engine, GROUP, [c1], PARTITIONS));
+    await waitFor("c1 alone with six partitions", () => settledOn(cluster.engine, GROUP, TOPIC, [c1], PARTITIONS));
     const moved = performance.now() - since;
     expect(moved).toBeLessThan(SESSION_TIMEOUT + 1500);
     const before = marks([c1]);

@@ -23,8 +23,8 @@ async function consume(broker: string, topic: string, groupId: string, name: str
   const tracker = new Tracker(name);
   const consumer = new Consumer({ ...base(broker, name), groupId, groupInstanceId, deserializers: stringDeserializers, sessionTimeout: SESSION_TIMEOUT, rebalanceTimeout: 8000, heartbeatInterval: 200 });
   consumer.on("consumer:group:join", () => {
+    tracker.memberId = consumer.memberId ?? "";
     tracker.partitions = (consumer.assignments ?? []).flatMap((a) => (a.topic === topic ? a.partitions : [])).sort((x, y) => x - y);
-    console.log("JOIN", name, consumer.generationId, JSON.stringify(tracker.partitions), performance.now().toFixed(0));
   });
   const stream = await consumer.consume({ topics: [topic], mode: "committed", fallbackMode: "earliest", autocommit: 100, maxWaitTime: 200 });
   stream.on("data", (m) => tracker.consume(m.partition, Number(m.offset), m.value ?? ""));
@@ -55,20 +55,20 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { consumer, stream } of open) {
+  await Promise.all(open.map(async ({ consumer, stream }) => {
     await stream.close().catch(() => {});
     await consumer.close(true).catch(() => {});
-  }
+  }));
   proxy.stop();
   await cluster.close();
-});
+}, 30_000);
 
 describe("@platformatic/kafka consumer groups", () => {
   test("two consumers on two brokers split the partitions and consume every record exactly once", async () => {
     const [one, two] = cluster.brokers;
     const a = await consume(bootstrap(one), "events", "platformatic", "a");
     const b = await consume(bootstrap(two), "events", "platformatic", "b");
-    await waitFor("two members sharing six partitions", () => settledOn(cluster.engine, "platformatic", [a.tracker, b.tracker], PARTITIONS));
+    await waitFor("two members sharing six partitions", () => settledOn(cluster.engine, "platformatic", "events", [a.tracker, b.tracker], PARTITIONS));
     const sent = await produce("events", "p", 600);
     await waitFor("600 records consumed", () => a.tracker.consumed.length + b.tracker.consumed.length >= 600);
     await Bun.sleep(200);
@@ -79,10 +79,10 @@ describe("@platformatic/kafka consumer groups", () => {
 
   test("a static member restarting within the session timeout takes its place back without a rebalance", async () => {
     const leader = await consume(bootstrap(cluster.brokers[0]), "static-events", "static", "leader", "instance-b");
-    await waitFor("the first member alone", () => settledOn(cluster.engine, "static", [leader.tracker], PARTITIONS));
+    await waitFor("the first member alone", () => settledOn(cluster.engine, "static", "static-events", [leader.tracker], PARTITIONS));
     // this member reaches its broker only through the proxy, so cutting it kills the member
     const doomed = await consume(proxy.bootstrap, "static-events", "static", "doomed", "instance-a");
-    await waitFor("two members sharing six partitions", () => settledOn(cluster.engine, "static", [leader.tracker, doomed.tracker], PARTITIONS));
+    await waitFor("two members sharing six partitions", () => settledOn(cluster.engine, "static", "static-events", [leader.tracker, doomed.tracker], PARTITIONS));
     const before = await groupState(cluster.engine, "static");
     const generationId = leader.consumer.generationId;
     proxy.stop();

@@ -3,7 +3,8 @@
 
 import { expect } from "bun:test";
 import { parseGroup } from "../../src/groups/coordinator.ts";
-import type { GroupState } from "../../src/groups/state.ts";
+import { type GroupState, fromBase64 } from "../../src/groups/state.ts";
+import { Reader } from "../../src/protocol/primitives.ts";
 import type { Engine } from "../../src/storage/engine.ts";
 
 export async function groupState(engine: Engine, groupId: string): Promise<GroupState | null> {
@@ -21,8 +22,9 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
   return performance.now() - since;
 }
 
-/** One consumer's view: its latest assignment and every record it consumed. */
+/** One consumer's view: its member id, latest assignment and every record it consumed. */
 export class Tracker {
+  memberId = "";
   partitions: number[] = [];
   readonly consumed: { partition: number; offset: number; value: string }[] = [];
   /** Records from partitions the consumer was not assigned at the time. */
@@ -36,10 +38,34 @@ export class Tracker {
   }
 }
 
-/** The group is Stable with `members` members that all synced, and the trackers split `partitions` without overlap. */
-export async function settledOn(engine: Engine, groupId: string, trackers: readonly Tracker[], partitions: number): Promise<boolean> {
+/** The partitions of `topic` in a ConsumerProtocolAssignment (version, then [topic, [partition]]). */
+function assignedPartitions(assignment: Uint8Array, topic: string): number[] {
+  if (assignment.length === 0) return [];
+  const r = new Reader(assignment);
+  r.int16();
+  const out: number[] = [];
+  for (let t = r.arrayLength(); t > 0; t--) {
+    const name = r.string();
+    for (let p = r.arrayLength(); p > 0; p--) {
+      const partition = r.int32();
+      if (name === topic) out.push(partition);
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * The group is Stable with exactly the trackers' members, each tracker has taken in the assignment
+ * the group holds for it (its client processed SyncGroup), and together they cover `partitions`
+ * partitions of `topic` without overlap.
+ */
+export async function settledOn(engine: Engine, groupId: string, topic: string, trackers: readonly Tracker[], partitions: number): Promise<boolean> {
   const group = await groupState(engine, groupId);
   if (group?.state !== "Stable" || group.members.length !== trackers.length || group.pendingSync.length > 0) return false;
+  for (const t of trackers) {
+    const member = group.members.find((m) => m.memberId === t.memberId);
+    if (member === undefined || assignedPartitions(fromBase64(member.assignment), topic).join() !== t.partitions.join()) return false;
+  }
   const all = trackers.flatMap((t) => t.partitions).sort((a, b) => a - b);
   return all.length === partitions && all.every((p, i) => p === i);
 }

@@ -55,7 +55,8 @@ function avroFixture(): SchemaFixture {
 }
 
 function jsonFixture(): SchemaFixture {
-  const orderSchema = { type: "object", required: ["id", "item", "quantity"], properties: { id: { type: "integer" }, item: { type: "string" }, quantity: { type: "integer", minimum: 0 } } };
+  const properties = { id: { type: "integer" }, item: { type: "string" }, quantity: { type: "integer", minimum: 0 } };
+  const orderSchema = { type: "object", required: ["id", "item", "quantity"], additionalProperties: false, properties };
   const schemaOf = (value: object) => ({ $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", required: ["key", "value"], properties: { key: { type: "string" }, value } });
   const text = (v: unknown) => Buffer.from(JSON.stringify(v));
   const record = (i: number) => ({ key: text(`order-${i}`), value: text(order(i)) });
@@ -70,7 +71,7 @@ function jsonFixture(): SchemaFixture {
       { what: "value of the wrong shape", record: { key: text("k"), value: text({ ...order(1), quantity: -1 }) }, reason: "value: /quantity must be >= 0" },
       { what: "key of the wrong type", record: { key: text(7), value: text(order(1)) }, reason: "key: must be string" },
     ],
-    changedSchema: JSON.stringify(schemaOf({ ...orderSchema, required: [...orderSchema.required, "note"] })),
+    changedSchema: JSON.stringify(schemaOf({ ...orderSchema, required: [...orderSchema.required, "note"], properties: { ...properties, note: { type: "string" } } })),
     changedRecord: (i) => ({ key: text(`order-${i}`), value: text({ ...order(i), note: "changed" }) }),
   };
 }

@@ -1,5 +1,5 @@
-// Reassembles size-prefixed request frames from TCP chunks. The buffer grows only with bytes
-// actually received, never by what a size prefix claims.
+// Reassembles size-prefixed frames (requests on the broker, responses in the client) from TCP
+// chunks. The buffer grows only with bytes actually received, never by what a size prefix claims.
 
 export type FramesResult = { frames: Uint8Array[]; error: null } | { frames: Uint8Array[]; error: string };
 
@@ -7,7 +7,12 @@ export class FrameAssembler {
   private buf = new Uint8Array(4096);
   private len = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /** `minFrameBytes`: a request has at least 1 byte, a response at least its correlation id. */
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly minFrameBytes = 1,
+    private readonly what = "request",
+  ) {}
 
   /** Bytes received but not yet part of a complete frame. */
   get buffered(): number {
@@ -30,8 +35,8 @@ export class FrameAssembler {
     let off = 0;
     while (this.len - off >= 4) {
       const size = view.getInt32(off);
-      if (size <= 0 || size > this.maxFrameBytes) {
-        return { frames, error: `request size ${size} is outside 1..${this.maxFrameBytes} (socket.request.max.bytes)` };
+      if (size < this.minFrameBytes || size > this.maxFrameBytes) {
+        return { frames, error: `${this.what} size ${size} is outside ${this.minFrameBytes}..${this.maxFrameBytes}` };
       }
       if (this.len - off - 4 < size) break;
       frames.push(this.buf.slice(off + 4, off + 4 + size));
