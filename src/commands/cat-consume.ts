@@ -4,12 +4,14 @@
 import { EARLIEST_TIMESTAMP, type FetchedRecord, fetchRecords, LATEST_TIMESTAMP, listOffsets, topicPartitions } from "../client/index.ts";
 import { PARTITION } from "./cat-produce.ts";
 import { boolFlag, commandArgs, type Env, type Flag, intFlag, positionals, withClient } from "./cli.ts";
+import { formatRecord, SCHEMA_REGISTRY, topicSchema } from "./schema-lines.ts";
 
 const MAX_MESSAGES: Flag = { flag: "max-messages", env: "", default: "", about: "stop after this many records" };
 const TIMEOUT_MS: Flag = { flag: "timeout-ms", env: "", default: "", about: "stop after this long without a new record" };
 const MAX_WAIT_MS = 500;
 const TAB = Uint8Array.of(0x09);
 const LF = Uint8Array.of(0x0a);
+const encoder = new TextEncoder();
 
 function format(records: readonly FetchedRecord[]): Uint8Array {
   const parts: Uint8Array[] = [];
@@ -22,12 +24,15 @@ function format(records: readonly FetchedRecord[]): Uint8Array {
 }
 
 export async function catConsume(args: readonly string[], env: Env): Promise<number> {
-  const a = commandArgs(args, [PARTITION, MAX_MESSAGES, TIMEOUT_MS], ["from-beginning"], env);
+  const a = commandArgs(args, [PARTITION, MAX_MESSAGES, TIMEOUT_MS, SCHEMA_REGISTRY], ["from-beginning"], env);
   const [topic = ""] = positionals("cat consume", a.positional, ["TOPIC"]);
   const partition = intFlag(a.flags, "partition", 0, 2 ** 31 - 1);
   const maxMessages = intFlag(a.flags, "max-messages", 1, Number.MAX_SAFE_INTEGER);
   const timeoutMs = intFlag(a.flags, "timeout-ms", 0, 2 ** 31 - 1);
   const fromBeginning = boolFlag(a.flags, "from-beginning");
+  const schema = await topicSchema(a.flags, env, topic);
+  const print = (records: readonly FetchedRecord[]) =>
+    schema === null ? format(records) : encoder.encode(records.map((r) => `${formatRecord(schema, r, (m) => console.error(m))}\n`).join(""));
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.on("SIGINT", onSignal);
@@ -51,7 +56,7 @@ export async function catConsume(args: readonly string[], env: Env): Promise<num
         if (records.length === 0) continue;
         lastRecordAt = Date.now();
         count += records.length;
-        if (!(await write(format(records)))) break;
+        if (!(await write(print(records)))) break;
         if (maxMessages !== undefined && count >= maxMessages) break;
       }
       console.error(`consumed ${count} record${count === 1 ? "" : "s"} from ${topic}`);

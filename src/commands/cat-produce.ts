@@ -4,6 +4,7 @@ import { produce, topicPartitions } from "../client/index.ts";
 import { commandArgs, type Env, type Flag, intFlag, positionals, withClient } from "./cli.ts";
 import { lines } from "./lines.ts";
 import { parseLine, RecordBatcher } from "./record-batcher.ts";
+import { encodeLine, SCHEMA_REGISTRY, topicSchema } from "./schema-lines.ts";
 
 export const PARTITION: Flag = { flag: "partition", env: "", default: "", about: "the one partition to use" };
 /** Well under Kafka's default message.max.bytes (1048588), which bounds each batch. */
@@ -17,10 +18,11 @@ async function input(file: string | undefined): Promise<ReadableStream<Uint8Arra
 }
 
 export async function catProduce(args: readonly string[], env: Env): Promise<number> {
-  const a = commandArgs(args, [PARTITION], [], env);
+  const a = commandArgs(args, [PARTITION, SCHEMA_REGISTRY], [], env);
   const [topic = "", file] = positionals("cat produce", a.positional, ["TOPIC"], ["FILE"]);
   const partition = intFlag(a.flags, "partition", 0, 2 ** 31 - 1);
   const stream = await input(file);
+  const schema = await topicSchema(a.flags, env, topic);
   return withClient(a.bootstrap, async (client) => {
     const { partitions } = await topicPartitions(client, topic, true);
     if (partitions.length === 0) throw new Error(`topic ${topic} has no partitions`);
@@ -36,8 +38,8 @@ export async function catProduce(args: readonly string[], env: Env): Promise<num
       if (batches.length > 0) await produce(client, topic, batches);
     };
     for await (const line of lines(stream)) {
-      batcher.add(parseLine(line));
       count++;
+      batcher.add(schema === null ? parseLine(line) : encodeLine(schema, line, count));
       if (batcher.pendingBytes >= FLUSH_BYTES) await flush();
     }
     await flush();

@@ -14,8 +14,13 @@ export const CAT_USAGE = `usage: tansu cat <subcommand> [flags]
       prints each record's VALUE, or KEY<TAB>VALUE when it has a key, one per line; starts
       at the end (at the beginning with --from-beginning) of every partition or of N;
       stops after N records, after N ms without a new record, or on SIGINT/SIGTERM.
+  With --schema-registry URL (env SCHEMA_REGISTRY; file://dir or s3://bucket/prefix) and a schema
+  for TOPIC there, each line is instead a JSON object {"key": …, "value": …}: a part the schema
+  describes in its format's JSON mapping (Avro JSON encoding, ProtoJSON, JSON), which produce
+  encodes and consume decodes; other parts as strings. Either member may be absent or null.
 flags:
-${BOOTSTRAP_USAGE}`;
+${BOOTSTRAP_USAGE}
+  --schema-registry URL             where topic schemas live (env SCHEMA_REGISTRY)`;
 
 export async function catCommand(args: readonly string[], env: Env): Promise<number> {
   const [sub, ...rest] = args;

@@ -26,7 +26,12 @@ export function groupConfig(config: BrokerConfig): GroupConfig {
 }
 
 export function parseGroup(stored: StoredGroup): GroupState {
-  const group: unknown = JSON.parse(stored.state);
+  let group: unknown;
+  try {
+    group = JSON.parse(stored.state);
+  } catch (e) {
+    throw new StorageError("corrupt", `group ${stored.groupId} is not JSON`, { cause: e });
+  }
   if (typeof group !== "object" || group === null || !("state" in group) || !STATES.has(String(group.state)) || !("members" in group) || !Array.isArray(group.members)) {
     throw new StorageError("corrupt", `group ${stored.groupId} has a malformed state`);
   }
@@ -107,8 +112,11 @@ export async function awaitOutcome<T>(
       const value = outcome(group);
       if (value !== null) return { ok: true, value };
       if (signal.aborted) return { ok: false, errorCode: ErrorCodes.NOT_COORDINATOR };
-      await engine.waitForGroupChange(groupId, version, Math.min(due ?? Infinity, now + MAX_WAIT_SLICE_MS) - now, signal);
+      const until = Math.min(due ?? Infinity, now + MAX_WAIT_SLICE_MS);
+      await engine.waitForGroupChange(groupId, version, until - now, signal);
       const stored = await engine.getGroup(groupId);
+      // woken early with nothing changed: make sure the engine has not been closed under us
+      if ((stored?.version ?? null) === version && Date.now() < until && !signal.aborted) await engine.ping();
       group = stored === null ? null : parseGroup(stored);
       version = stored?.version ?? null;
     }

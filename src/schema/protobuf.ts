@@ -42,5 +42,6 @@ export async function compileProtobuf(text: string): Promise<{ key: PartSchema |
   const wire = new WireChecker(pb);
   const [key, value] = [find("Key"), find("Value")];
   if (key === null && value === null) throw new Error(`no message Key or Value${parsed.package === undefined ? "" : ` in package ${parsed.package}`}`);
+  for (const type of [key, value]) if (type !== null) wire.prepare(type);
   return { key: key && part(key, wire, protojson), value: value && part(value, wire, protojson) };
 }

@@ -2,9 +2,10 @@
 // the next lookup then asks the source for the versions of TOPIC.avsc, TOPIC.json and TOPIC.proto
 // (a stat each, or a HEAD each on S3) and reads and compiles a file only when its version changed.
 // Topics without a schema file are cached the same way, so between checks a lookup is one map read.
-// Concurrent lookups of a topic share one check. A file that does not parse is logged once per
-// version, and lookups answer its message until it changes. When the source cannot be reached,
-// the last answer stays in use (a topic never seen gets "unavailable").
+// Versions are taken before a file is read, so a file that changes during a check is read again
+// at the next. Concurrent lookups of a topic share one check. A file that does not parse is logged
+// once per version, and lookups answer its message until it changes. When the source cannot be
+// reached, the last answer stays in use (a topic never seen gets "unavailable").
 
 import type { Logger } from "../log.ts";
 import { compileSchema, SCHEMA_FILES } from "./compile.ts";

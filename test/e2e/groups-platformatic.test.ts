@@ -6,10 +6,11 @@ import { Admin, Consumer, type MessagesStream, Producer, stringDeserializers, st
 import type { RunningBroker } from "../../src/commands/broker.ts";
 import { type Cluster, startCluster } from "../support/cluster.ts";
 import { type FrameProxy, startFrameProxy } from "../support/frame-proxy.ts";
-import { Tracker, expectExactlyOnce, groupState, settledOn, waitFor } from "./groups-support.ts";
+import { Tracker, expectExactlyOnce, groupState, waitFor, waitForSettled } from "./groups-support.ts";
 
 const PARTITIONS = 6;
 const SESSION_TIMEOUT = 4000;
+const FETCH_MAX_WAIT = 200;
 
 let cluster: Cluster;
 let proxy: FrameProxy;
@@ -26,7 +27,7 @@ async function consume(broker: string, topic: string, groupId: string, name: str
     tracker.memberId = consumer.memberId ?? "";
     tracker.partitions = (consumer.assignments ?? []).flatMap((a) => (a.topic === topic ? a.partitions : [])).sort((x, y) => x - y);
   });
-  const stream = await consumer.consume({ topics: [topic], mode: "committed", fallbackMode: "earliest", autocommit: 100, maxWaitTime: 200 });
+  const stream = await consumer.consume({ topics: [topic], mode: "committed", fallbackMode: "earliest", autocommit: 100, maxWaitTime: FETCH_MAX_WAIT });
   stream.on("data", (m) => tracker.consume(m.partition, Number(m.offset), m.value ?? ""));
   const errors: unknown[] = [];
   // a consumer whose connections are cut reports its failures here
@@ -68,7 +69,7 @@ describe("@platformatic/kafka consumer groups", () => {
     const [one, two] = cluster.brokers;
     const a = await consume(bootstrap(one), "events", "platformatic", "a");
     const b = await consume(bootstrap(two), "events", "platformatic", "b");
-    await waitFor("two members sharing six partitions", () => settledOn(cluster.engine, "platformatic", "events", [a.tracker, b.tracker], PARTITIONS));
+    await waitForSettled(cluster.engine, "platformatic", "events", [a.tracker, b.tracker], PARTITIONS, FETCH_MAX_WAIT);
     const sent = await produce("events", "p", 600);
     await waitFor("600 records consumed", () => a.tracker.consumed.length + b.tracker.consumed.length >= 600);
     await Bun.sleep(200);
@@ -79,10 +80,10 @@ describe("@platformatic/kafka consumer groups", () => {
 
   test("a static member restarting within the session timeout takes its place back without a rebalance", async () => {
     const leader = await consume(bootstrap(cluster.brokers[0]), "static-events", "static", "leader", "instance-b");
-    await waitFor("the first member alone", () => settledOn(cluster.engine, "static", "static-events", [leader.tracker], PARTITIONS));
+    await waitForSettled(cluster.engine, "static", "static-events", [leader.tracker], PARTITIONS, FETCH_MAX_WAIT);
     // this member reaches its broker only through the proxy, so cutting it kills the member
     const doomed = await consume(proxy.bootstrap, "static-events", "static", "doomed", "instance-a");
-    await waitFor("two members sharing six partitions", () => settledOn(cluster.engine, "static", "static-events", [leader.tracker, doomed.tracker], PARTITIONS));
+    await waitForSettled(cluster.engine, "static", "static-events", [leader.tracker, doomed.tracker], PARTITIONS, FETCH_MAX_WAIT);
     const before = await groupState(cluster.engine, "static");
     const generationId = leader.consumer.generationId;
     proxy.stop();

@@ -77,3 +77,14 @@ export function expectExactlyOnce(trackers: readonly Tracker[], expected: readon
   expect(values.length).toBe(expected.length);
   expect(new Set(values)).toEqual(new Set(expected));
 }
+
+/**
+ * Waits until the trackers' consumers have settled on the group's assignment, then for long-polling
+ * fetches they sent under the previous assignment to end: a client may still hand out what such a
+ * fetch returns (for partitions it no longer owns) after it has taken in the new assignment.
+ */
+export async function waitForSettled(engine: Engine, groupId: string, topic: string, trackers: readonly Tracker[], partitions: number, fetchMaxWaitMs: number): Promise<number> {
+  const elapsed = await waitFor(`${trackers.length} members sharing ${partitions} partitions`, () => settledOn(engine, groupId, topic, trackers, partitions));
+  await Bun.sleep(fetchMaxWaitMs * 2);
+  return elapsed;
+}

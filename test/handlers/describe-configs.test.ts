@@ -103,6 +103,9 @@ describe("DescribeConfigs for the broker", () => {
       "log.retention.ms": "604800000",
       "log.cleanup.policy": "delete",
       "advertised.listeners": "PLAINTEXT://kafka.example:9092",
+      "group.initial.rebalance.delay.ms": "3000",
+      "group.min.session.timeout.ms": "6000",
+      "group.max.session.timeout.ms": "1800000",
     });
     for (const c of first(response).configs) {
       expect(c).toMatchObject({ readOnly: true, configSource: 4, isSensitive: false });

@@ -97,6 +97,16 @@ describe("JoinGroup and SyncGroup", () => {
     expect((broker.engine as MemoryEngine).pendingWaiters).toBe(0);
   });
 
+  test("a waiting JoinGroup answers COORDINATOR_NOT_AVAILABLE when its storage closes", async () => {
+    const broker = testBroker(FAST);
+    await stableMember(broker, "g");
+    const first = await joinGroup(broker, 5, { groupId: "g" });
+    const waiting = joinGroup(broker, 5, { groupId: "g", memberId: first.memberId });
+    expect(await pendingAfter(waiting)).toBe("pending");
+    await broker.engine.close();
+    expect((await waiting).errorCode).toBe(ErrorCodes.COORDINATOR_NOT_AVAILABLE);
+  });
+
   test("a waiting member that leaves is answered UNKNOWN_MEMBER_ID", async () => {
     const broker = testBroker(FAST);
     await stableMember(broker, "g");

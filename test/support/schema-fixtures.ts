@@ -29,19 +29,20 @@ export interface SchemaFixture {
 const order = (i: number) => ({ id: i, item: `item-${i}`, quantity: i % 10 });
 
 function avroFixture(): SchemaFixture {
-  const orderFields = [{ name: "id", type: "long" }, { name: "item", type: "string" }, { name: "quantity", type: "int" }];
-  const schemaOf = (fields: object[]) => ({ type: "record", name: "OrderRecord", fields: [{ name: "key", type: "string" }, { name: "value", type: { type: "record", name: "Order", fields } }] });
-  const schema = schemaOf(orderFields);
-  const changed = schemaOf([...orderFields, { name: "note", type: "string" }]);
+  type Field = { name: string; type: "long" | "string" | "int" };
+  const orderFields: Field[] = [{ name: "id", type: "long" }, { name: "item", type: "string" }, { name: "quantity", type: "int" }];
+  const orderType = (fields: Field[]) => ({ type: "record" as const, name: "Order", fields });
+  const schemaOf = (fields: Field[]) => ({ type: "record", name: "OrderRecord", fields: [{ name: "key", type: "string" }, { name: "value", type: orderType(fields) }] });
+  const changedFields: Field[] = [...orderFields, { name: "note", type: "string" }];
   const key = avro.Type.forSchema("string");
-  const value = avro.Type.forSchema(schema.fields[1]!.type);
-  const changedValue = avro.Type.forSchema(changed.fields[1]!.type);
+  const value = avro.Type.forSchema(orderType(orderFields));
+  const changedValue = avro.Type.forSchema(orderType(changedFields));
   const record = (i: number) => ({ key: key.toBuffer(`order-${i}`), value: value.toBuffer(order(i)) });
   const good = record(1);
   return {
     format: "avro",
     extension: ".avsc",
-    schema: JSON.stringify(schema),
+    schema: JSON.stringify(schemaOf(orderFields)),
     record,
     line: (i) => JSON.stringify({ key: `order-${i}`, value: order(i) }),
     invalid: [
@@ -49,7 +50,7 @@ function avroFixture(): SchemaFixture {
       { what: "JSON value", record: { key: good.key, value: Buffer.from(JSON.stringify(order(1))) }, reason: "value: invalid Avro binary for Order" },
       { what: "missing key", record: { key: null, value: good.value }, reason: "key is null but the schema requires one" },
     ],
-    changedSchema: JSON.stringify(changed),
+    changedSchema: JSON.stringify(schemaOf(changedFields)),
     changedRecord: (i) => ({ key: key.toBuffer(`order-${i}`), value: changedValue.toBuffer({ ...order(i), note: "changed" }) }),
   };
 }
