@@ -150,18 +150,24 @@ class PostgresEngine implements Engine {
   }
 
   async waitForGroupChange(groupId: string, sinceVersion: string | null, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.closed || signal?.aborted) return;
-    const done = new AbortController();
-    const stop = () => done.abort();
-    signal?.addEventListener("abort", stop, { once: true });
-    try {
-      // listen first, then look, so a change in between is not missed
-      const waiting = this.notifier.wait([groupKey(groupId)], timeoutMs, done.signal);
-      const current = await this.getGroup(groupId).catch(() => undefined);
-      if (current === undefined || (current?.version ?? null) !== sinceVersion) done.abort();
-      await waiting;
-    } finally {
-      signal?.removeEventListener("abort", stop);
+    const deadline = Date.now() + timeoutMs;
+    // a NOTIFY of a change made before sinceVersion may still be in flight: after each wake-up,
+    // look again and keep waiting while the version has not moved
+    while (!this.closed && !signal?.aborted && Date.now() < deadline) {
+      const done = new AbortController();
+      const stop = () => done.abort();
+      signal?.addEventListener("abort", stop, { once: true });
+      try {
+        // listen first, then look, so a change in between is not missed
+        const waiting = this.notifier.wait([groupKey(groupId)], deadline - Date.now(), done.signal);
+        const current = await this.getGroup(groupId).catch(() => undefined);
+        const changed = current === undefined || (current?.version ?? null) !== sinceVersion;
+        if (changed) done.abort();
+        await waiting;
+        if (changed) return;
+      } finally {
+        signal?.removeEventListener("abort", stop);
+      }
     }
   }
 

@@ -32,7 +32,6 @@ export class SdkObjectStore implements ObjectStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly where: string;
-  /** How If-Match values are sent: AWS and most servers take the quoted form, radosgw the bare one. */
   quotedIfMatch = true;
 
   constructor(

@@ -44,6 +44,8 @@ export interface ListOptions {
 }
 
 export interface ObjectStore {
+  /** How If-Match values are sent: quoted (AWS and most servers) or bare (radosgw). */
+  quotedIfMatch: boolean;
   /** Transient failures are retried within the request budget, then StorageError("unavailable"). */
   get(key: string, options?: GetOptions): Promise<GetResult>;
   /** Conditional puts are never retried blindly; unconditional ones are (their keys are unique). */

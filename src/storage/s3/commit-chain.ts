@@ -1,0 +1,250 @@
+// The compare-and-swap chain of one partition's index on this broker. Commits (appends, whose data
+// object is written first, and segment rolls) are planned in arrival order against the newest
+// index this broker knows and written with If-Match on that index's ETag (If-None-Match: * for a
+// partition's first commit). While a write is in flight the next one may already be sent,
+// conditional on the ETag the pending write will produce (S3 ETags are the body's MD5): a chain of
+// writes each valid only if all before it landed. Any failure stops the chain; once nothing is in
+// flight the index is read again, commits whose answer was lost are looked for in it, and the
+// rest are planned again, with backoff, until their attempts or time run out.
+
+import { StorageError } from "../engine.ts";
+import { outcomesFromIndex, planAppend, type BatchOutcome, type DataObject, type PlacedBatch } from "./commit-plan.ts";
+import { entriesOf } from "./landed.ts";
+import type { ImmutableObjects } from "./objects.ts";
+import { encodeIndex, type PartitionIndex } from "./partition-index.ts";
+import { backoffMs, sleep } from "./retry.ts";
+import { applyRoll, type Roll } from "./segment-roll.ts";
+import type { S3Tuning } from "./settings.ts";
+import { md5Etag, type ObjectStore } from "./store.ts";
+import type { Versioned, VersionedCache } from "./versioned.ts";
+
+export type Work = { kind: "append"; data: DataObject; batches: PlacedBatch[] } | { kind: "roll"; roll: Roll };
+
+export type CommitOutcome = { kind: "landed"; outcomes: BatchOutcome[]; logStartOffset: number } | { kind: "failed"; error: unknown };
+
+export interface ChainContext {
+  store: ObjectStore;
+  /** The index object's key. */
+  key: string;
+  /** The partition's key prefix (names in the index are relative to it). */
+  prefix: string;
+  cache: VersionedCache<PartitionIndex>;
+  objects: ImmutableObjects;
+  tuning: S3Tuning;
+  /** Shared by all chains: turned off for good when a store's ETags turn out not to be MD5s. */
+  speculation: { enabled: boolean };
+  /** Called whenever commits resolve. */
+  onSettled: () => void;
+}
+
+type Status = "preparing" | "ready" | "issued" | "written" | "noop" | "failed" | "rejected";
+
+interface Commit {
+  work: Work;
+  status: Status;
+  attempts: number;
+  /** Some write of this commit ended without an answer, so it may have landed. */
+  uncertain: boolean;
+  /** The lowest high watermark this commit was planned on: if it landed, its offsets are above. */
+  lowestBase: number;
+  started: number;
+  outcomes: BatchOutcome[];
+  planned: PartitionIndex | null;
+  sequence: number;
+  error: unknown;
+  resolve: (outcome: CommitOutcome) => void;
+}
+
+export class CommitChain {
+  private readonly commits: Commit[] = [];
+  private tip: Versioned<PartitionIndex> | null = null;
+  private inFlight = 0;
+  private broken = false;
+  private resyncing = false;
+  private refreshing = false;
+  private sequence = 0;
+  private remembered = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly ctx: ChainContext) {}
+
+  /** Unresolved commits. */
+  get pending(): number {
+    return this.commits.length;
+  }
+
+  /** Queues a commit whose object is durable once `prepared` resolves. */
+  add(work: Work, prepared: Promise<void>): Promise<CommitOutcome> {
+    return new Promise((resolve) => {
+      const commit: Commit = { work, status: "preparing", attempts: 0, uncertain: false, lowestBase: Infinity, started: Date.now(), outcomes: [], planned: null, sequence: 0, error: null, resolve };
+      this.commits.push(commit);
+      // Idle: check the index for other brokers' commits while the data object is written.
+      if (this.commits.length === 1) this.refresh();
+      prepared.then(
+        () => {
+          commit.status = "ready";
+          this.pump();
+        },
+        (e: unknown) => {
+          commit.status = "rejected";
+          commit.error = e;
+          this.settle();
+        },
+      );
+      this.pump();
+    });
+  }
+
+  /** Resolves once every queued commit has resolved. */
+  idle(): Promise<void> {
+    if (this.commits.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    if (this.resyncing || this.broken || this.refreshing) return;
+    if (this.tip === null) {
+      void this.resync();
+      return;
+    }
+    for (const commit of this.commits) {
+      if (commit.status === "preparing") break;
+      if (commit.status !== "ready") continue;
+      if (this.inFlight > 0 && !this.ctx.speculation.enabled) break;
+      this.plan(commit, this.tip);
+    }
+    this.settle();
+  }
+
+  private plan(commit: Commit, base: Versioned<PartitionIndex>): void {
+    commit.lowestBase = Math.min(commit.lowestBase, base.value.highWatermark);
+    let next: PartitionIndex | null;
+    if (commit.work.kind === "append") {
+      const plan = planAppend(base.value, commit.work.data, commit.work.batches, Date.now(), this.ctx.tuning.producerIdExpirationMs);
+      commit.outcomes = plan.outcomes;
+      next = plan.appended > 0 ? plan.index : null;
+    } else next = applyRoll(base.value, commit.work.roll);
+    if (next === null) {
+      commit.status = "noop";
+      return;
+    }
+    const body = encodeIndex(next);
+    const predicted = md5Etag(body);
+    commit.status = "issued";
+    commit.attempts++;
+    commit.planned = next;
+    commit.sequence = ++this.sequence;
+    this.tip = { etag: predicted, value: next };
+    this.inFlight++;
+    void this.write(commit, body, base.etag, predicted);
+  }
+
+  private async write(commit: Commit, body: Uint8Array, baseEtag: string | null, predicted: string): Promise<void> {
+    const result = await this.ctx.store.put(this.ctx.key, body, baseEtag === null ? { ifNoneMatch: "*" } : { ifMatch: baseEtag }).catch((cause: unknown) => ({ kind: "unknown" as const, cause }));
+    this.inFlight--;
+    const planned = commit.planned;
+    if (result.kind === "written" && planned !== null) {
+      commit.status = "written";
+      if (result.etag !== predicted) {
+        this.ctx.speculation.enabled = false;
+        if (this.tip?.value === planned) this.tip = { etag: result.etag, value: planned };
+      }
+      if (commit.sequence > this.remembered) {
+        this.remembered = commit.sequence;
+        this.ctx.cache.remember(this.ctx.key, result.etag, planned);
+      }
+    } else {
+      commit.status = "failed";
+      if (result.kind === "unknown") {
+        commit.uncertain = true;
+        commit.error = result.cause;
+      }
+      this.broken = true;
+    }
+    if (!this.broken) this.pump();
+    else if (this.inFlight === 0) void this.resync();
+  }
+
+  private async resync(): Promise<void> {
+    if (this.resyncing) return;
+    this.resyncing = true;
+    try {
+      const attempts = Math.max(0, ...this.commits.map((c) => c.attempts));
+      if (this.broken && attempts > 0) await sleep(backoffMs(attempts));
+      this.broken = false;
+      let fresh: Versioned<PartitionIndex>;
+      try {
+        fresh = await this.ctx.cache.load(this.ctx.key);
+      } catch (e) {
+        this.tip = null;
+        for (const c of this.commits) if (c.status !== "preparing" && c.status !== "written") this.reject(c, e);
+        return;
+      }
+      this.tip = fresh;
+      for (const c of this.commits) await this.reconsider(c, fresh.value);
+    } finally {
+      this.resyncing = false;
+    }
+    this.settle();
+    this.pump();
+  }
+
+  /** After a failure: a commit landed, is tried again, or has run out of attempts. */
+  private async reconsider(c: Commit, fresh: PartitionIndex): Promise<void> {
+    if (c.status === "noop") c.status = "ready";
+    if (c.status !== "failed") return;
+    if (c.uncertain && c.work.kind === "append") {
+      const { data, batches } = c.work;
+      const entries = await entriesOf(fresh, data.name, c.lowestBase, this.ctx.objects, this.ctx.prefix).catch(() => null);
+      if (entries !== null) {
+        c.outcomes = outcomesFromIndex(fresh, entries, batches);
+        c.status = "written";
+        return;
+      }
+    }
+    const { commitAttempts, commitTimeoutMs } = this.ctx.tuning;
+    if (c.attempts < commitAttempts && Date.now() - c.started < commitTimeoutMs) {
+      c.status = "ready";
+      return;
+    }
+    const why = c.error === null ? "" : `; last error: ${c.error instanceof Error ? c.error.message : String(c.error)}`;
+    this.reject(c, new StorageError("conflict-exhausted", `${this.ctx.key}: commit not written after ${c.attempts} attempts${why}`, { cause: c.error }));
+  }
+
+  private reject(c: Commit, error: unknown): void {
+    c.status = "rejected";
+    c.error = error;
+  }
+
+  private settle(): void {
+    let settled = false;
+    for (let c = this.commits[0]; c !== undefined; c = this.commits[0]) {
+      if (c.status === "written" || c.status === "noop") {
+        c.resolve({ kind: "landed", outcomes: c.outcomes, logStartOffset: c.planned?.logStartOffset ?? this.tip?.value.logStartOffset ?? 0 });
+      } else if (c.status === "rejected") c.resolve({ kind: "failed", error: c.error });
+      else break;
+      this.commits.shift();
+      settled = true;
+    }
+    if (this.commits.length === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    if (settled) this.ctx.onSettled();
+  }
+
+  /** Revalidates the tip while nothing is in flight, so a commit starts from other brokers' latest. */
+  private refresh(): void {
+    if (this.refreshing || this.resyncing || this.broken || this.inFlight > 0 || this.tip === null) return;
+    this.refreshing = true;
+    this.ctx.cache
+      .load(this.ctx.key)
+      .then(
+        (fresh) => {
+          if (this.inFlight === 0 && !this.broken && !this.resyncing) this.tip = fresh;
+        },
+        () => {},
+      )
+      .finally(() => {
+        this.refreshing = false;
+        this.pump();
+      });
+  }
+}
