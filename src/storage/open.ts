@@ -19,7 +19,11 @@ export async function openEngine(url: URL): Promise<Engine> {
       const { openPostgresEngine } = await import("./postgres/index.ts");
       return openPostgresEngine(url);
     }
+    case "s3:": {
+      const { openS3Engine } = await import("./s3/index.ts");
+      return openS3Engine(url);
+    }
     default:
-      throw new ConfigError(`storage engine ${url.protocol}// is not available in this build yet; use sqlite://, postgres:// or memory://`);
+      throw new ConfigError(`storage engine ${url.protocol}// is not available; use sqlite://, postgres://, s3:// or memory://`);
   }
 }

@@ -42,7 +42,7 @@ export async function startBroker(args: string[] = [], env: Record<string, strin
     void (async () => {
       for await (const chunk of proc.stderr) {
         log += decoder.decode(chunk, { stream: true });
-        const m = /broker listening listener=[^ ]*:(\d+)/.exec(log);
+        const m = /broker listening listener=\S*:(\d+)/.exec(log);
         if (m) {
           clearTimeout(timer);
           resolve(Number(m[1]));
@@ -53,7 +53,7 @@ export async function startBroker(args: string[] = [], env: Record<string, strin
     })();
   });
   // the admin listener starts (and logs) before the Kafka listener
-  const adminPort = /admin listening listener=[^ ]*:(\d+)/.exec(log)?.[1];
+  const adminPort = /admin listening listener=\S*:(\d+)/.exec(log)?.[1];
   const kill = async (signal: NodeJS.Signals) => {
     proc.kill(signal);
     const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);

@@ -33,22 +33,6 @@ export class Keys {
     return `${this.partitionPrefix(topicId, partition)}index.json`;
   }
 
-  dataPrefix(topicId: string, partition: number): string {
-    return `${this.partitionPrefix(topicId, partition)}data/`;
-  }
-
-  newData(topicId: string, partition: number, now = Date.now()): string {
-    return `${this.dataPrefix(topicId, partition)}${uniqueName(now)}`;
-  }
-
-  segmentsPrefix(topicId: string, partition: number): string {
-    return `${this.partitionPrefix(topicId, partition)}segments/`;
-  }
-
-  newSegment(topicId: string, partition: number, now = Date.now()): string {
-    return `${this.segmentsPrefix(topicId, partition)}${uniqueName(now)}.json`;
-  }
-
   producerIdCounter(): string {
     return `${this.prefix}producers/next-id.json`;
   }
@@ -82,6 +66,16 @@ const TIME_DIGITS = 13;
 
 function uniqueName(now: number): string {
   return `${String(now).padStart(TIME_DIGITS, "0")}-${crypto.randomUUID()}`;
+}
+
+/** A new data object's name, relative to its partition's prefix. */
+export function newDataName(now = Date.now()): string {
+  return `data/${uniqueName(now)}`;
+}
+
+/** A new segment's name, relative to its partition's prefix. */
+export function newSegmentName(now = Date.now()): string {
+  return `segments/${uniqueName(now)}.json`;
 }
 
 /** Creation time (ms) written into an immutable object's name; NaN for other keys. */

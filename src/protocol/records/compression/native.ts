@@ -1,9 +1,14 @@
-import * as zlib from "node:zlib";
+import type * as Zlib from "node:zlib";
 import { badCompression } from "./limits.ts";
 import { checkZstdFrames } from "./zstd-frames.ts";
 
 // gzip and zstd use the zlib/zstd built into Bun. maxOutputLength stops inflation as soon as the
 // output passes the cap, so a small bomb never grows to its full size.
+
+// Loading node:zlib takes about 5 ms, a large part of a compiled broker's start: it is loaded on the
+// first gzip or zstd batch instead.
+let loaded: typeof Zlib | undefined;
+const zlib = (): typeof Zlib => (loaded ??= require("node:zlib") as typeof Zlib);
 
 type Inflate = (input: Uint8Array, options: { maxOutputLength: number }) => Uint8Array;
 
@@ -26,19 +31,19 @@ function bounded(name: string, inflate: Inflate, input: Uint8Array, maxBytes: nu
 }
 
 export function gzipCompress(input: Uint8Array): Uint8Array {
-  return plain(zlib.gzipSync(input));
+  return plain(zlib().gzipSync(input));
 }
 
 export function gzipDecompress(input: Uint8Array, maxBytes: number, at = 0): Uint8Array {
-  return bounded("gzip", zlib.gunzipSync, input, maxBytes, at);
+  return bounded("gzip", zlib().gunzipSync, input, maxBytes, at);
 }
 
 export function zstdCompress(input: Uint8Array): Uint8Array {
-  return plain(zlib.zstdCompressSync(input));
+  return plain(zlib().zstdCompressSync(input));
 }
 
 /** Accepts frames with or without a content size (Java's zstd frames omit it). */
 export function zstdDecompress(input: Uint8Array, maxBytes: number, at = 0): Uint8Array {
   checkZstdFrames(input, at);
-  return bounded("zstd", zlib.zstdDecompressSync, input, maxBytes, at);
+  return bounded("zstd", zlib().zstdDecompressSync, input, maxBytes, at);
 }
