@@ -112,9 +112,9 @@ const clients = { with: await KafkaClient.connect(`127.0.0.1:${withRegistry.port
 
 const rows: string[] = [];
 const best = (a: Result | undefined, b: Result): Result => (a === undefined || b.perSecond > a.perSecond ? b : a);
+const signed = (n: number) => `${n < 0 ? "-" : "+"}${Math.abs(n).toFixed(2)}`;
 const line = (label: string, r: Result, base?: Result) =>
   `${label.padEnd(34)} ${Math.round(r.perSecond).toLocaleString("en").padStart(9)} rec/s  ${r.cpuMicros.toFixed(2).padStart(6)} µs CPU/rec${base === undefined ? "" : `  ×${(r.perSecond / base.perSecond).toFixed(2)} throughput, ${signed(r.cpuMicros - base.cpuMicros)} µs/rec`}`;
-const signed = (n: number) => `${n < 0 ? "-" : "+"}${Math.abs(n).toFixed(2)}`;
 for (const f of FORMATS) {
   const records = Array.from({ length: BATCH * 4 }, (_, i) => f.record(i));
   const batches = Array.from({ length: 4 }, (_, b) => encodeBatch(records.slice(b * BATCH, (b + 1) * BATCH)));

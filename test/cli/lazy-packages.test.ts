@@ -1,6 +1,6 @@
 // Heavy packages load only when the configuration needs them: a broker on memory:// or sqlite://
-// with the admin port loads none of them. The same holds in the compiled binary, whose bundle
-// keeps dynamic imports lazy.
+// with the admin port loads none of them (engines and validators are dynamic imports, which
+// `bun build` keeps lazy in the compiled binary too).
 
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
