@@ -19,6 +19,7 @@ import createTopics from "./19-create-topics.ts";
 import deleteTopics from "./20-delete-topics.ts";
 import initProducerId from "./22-init-producer-id.ts";
 import describeConfigs from "./32-describe-configs.ts";
+import alterConfigs from "./33-alter-configs.ts";
 import createPartitions from "./37-create-partitions.ts";
 import deleteGroups from "./42-delete-groups.ts";
 import incrementalAlterConfigs from "./44-incremental-alter-configs.ts";
@@ -45,6 +46,7 @@ const HANDLERS: readonly Handler<unknown, unknown>[] = [
   deleteTopics,
   initProducerId,
   describeConfigs,
+  alterConfigs,
   createPartitions,
   deleteGroups,
   incrementalAlterConfigs,

@@ -82,7 +82,7 @@ test("a consuming group shows its members, assignments, committed offsets and la
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({ topic: "admin-events", acks: -1, messages: Array.from({ length: 6 }, (_, i) => ({ value: `e${i}` })) });
-  const consumer = kafka.consumer({ groupId: "admin-group" });
+  const consumer = kafka.consumer({ groupId: "admin-group", maxWaitTimeInMs: 100, heartbeatInterval: 300 });
   await consumer.connect();
   await consumer.subscribe({ topic: "admin-events", fromBeginning: true });
   let seen = 0;
@@ -119,7 +119,7 @@ test("a consuming group shows its members, assignments, committed offsets and la
   expect(sample(m, "tansu_connections_open")).toBeGreaterThanOrEqual(1);
   await consumer.disconnect();
   await producer.disconnect();
-});
+}, 30_000);
 
 test("every metrics line is a comment or a well-formed sample", async () => {
   const { status, type, body } = await get("/metrics");
