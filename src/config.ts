@@ -100,9 +100,21 @@ export function parseFlags(args: readonly string[], known: readonly Option[], bo
   return { flags, positional };
 }
 
+/**
+ * Replaces each `${NAME}` in a setting with that environment variable, so that a deployment file
+ * which cannot interpolate (Fly.io's [env]) can still say STORAGE_ENGINE = "s3://${BUCKET_NAME}".
+ */
+export function expandEnv(value: string, env: Record<string, string | undefined>, what: string): string {
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const v = env[name];
+    if (v === undefined) throw new ConfigError(`${what}: \${${name}} is not set in the environment`);
+    return v;
+  });
+}
+
 export function settings(flags: Map<string, string>, env: Record<string, string | undefined>, options: readonly Option[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const o of options) out.set(o.flag, flags.get(o.flag) ?? env[o.env] ?? o.default);
+  for (const o of options) out.set(o.flag, expandEnv(flags.get(o.flag) ?? env[o.env] ?? o.default, env, `--${o.flag}`));
   return out;
 }
 

@@ -25,7 +25,11 @@ function format(fields: Fields | undefined): string {
   return out;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+// console.error, not process.stderr.write: the first use of process.stderr builds Node's stream
+// machinery, about 10 ms of a compiled broker's start.
+const toStderr = (line: string) => console.error(line.slice(0, -1));
+
+export function createLogger(level: LogLevel, write: (line: string) => void = toStderr): Logger {
   const max = RANK[level];
   const log = (l: LogLevel) => (message: string, fields?: Fields) => {
     if (RANK[l] > max) return;

@@ -26,7 +26,7 @@ test("produce, SIGKILL, start again: a consumer reads the message", async () => 
   await producer.disconnect();
   expect(await first.kill("SIGKILL")).not.toBe(0);
 
-  const second = await startBroker(["--storage-engine", storage]);
+  const second = await startBroker(["--storage-engine", storage, "--group-initial-rebalance-delay-ms", "0"]);
   try {
     const consumer = kafkaFor(second, "after").consumer({ groupId: "wake-up-readers", maxWaitTimeInMs: 100 });
     await consumer.connect();

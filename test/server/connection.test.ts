@@ -137,3 +137,25 @@ test("an unknown API key closes the connection; ApiVersions at an unknown versio
   // header v0 (correlation id), then errorCode 35 UNSUPPORTED_VERSION and one api key: 18
   expect([reply.readInt32BE(4), reply.readInt16BE(8), reply.readInt32BE(10), reply.readInt16BE(14)]).toEqual([10, 35, 1, 18]);
 });
+
+test("drain answers the requests already read, writes every byte, then ends; later requests are not read", async () => {
+  const log: string[] = [];
+  const broker = { ...testBroker(), handlers: new Map([[12, slowHandler(true, log)]]) };
+  const { conn, socket } = connection(broker);
+  socket.accept = 0;
+  conn.onData(Buffer.concat([heartbeat(1, 30), heartbeat(2, 10)]));
+  let drained = false;
+  const draining = conn.drain().then(() => (drained = true));
+  expect(socket.paused).toBe(true);
+  conn.onData(heartbeat(3, 0));
+  await Bun.sleep(60);
+  // both answers are ready but the client has not read them: not ended yet
+  expect([socket.ended, drained]).toEqual([false, false]);
+  socket.accept = Infinity;
+  conn.onDrain();
+  await draining;
+  expect(socket.ended).toBe(true);
+  expect(socket.paused).toBe(true);
+  expect(correlationIds(socket.written)).toEqual([1, 2]);
+  expect(log).toEqual(["start 30", "end 30", "start 10", "end 10"]);
+});

@@ -1,12 +1,11 @@
-// ObjectStore over @aws-sdk/client-s3. The SDK's own retries are off (maxAttempts 1): a
+// ObjectStore over @aws-sdk/client-s3 (on Bun's fetch). The SDK's own retries are off (maxAttempts 1): a
 // conditional PUT retried after a lost answer would fail its own condition, so retries are decided
 // here, per operation. Flexible checksums are limited to operations that require them, so bodies
 // go out plain (radosgw and other S3-compatibles differ in what trailers they accept).
 
-import { Agent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { StorageError } from "../engine.ts";
+import { fetchHandler } from "./fetch-handler.ts";
 import { backoffMs, sleep } from "./retry.ts";
 import type { S3Settings } from "./settings.ts";
 import { bareEtag, type GetOptions, type GetResult, type ListOptions, type ListPage, type ObjectStore, type PutCondition, type PutResult } from "./store.ts";
@@ -38,8 +37,6 @@ export class SdkObjectStore implements ObjectStore {
     settings: S3Settings,
     private readonly attempts = 4,
   ) {
-    const { requestTimeoutMs } = settings.tuning;
-    const agentOptions = { keepAlive: true, maxSockets: 256 };
     this.client = new S3Client({
       ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
       region: settings.region,
@@ -48,12 +45,7 @@ export class SdkObjectStore implements ObjectStore {
       maxAttempts: 1,
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
-      requestHandler: {
-        connectionTimeout: Math.min(requestTimeoutMs, 5_000),
-        requestTimeout: requestTimeoutMs,
-        httpAgent: new Agent(agentOptions),
-        httpsAgent: new HttpsAgent(agentOptions),
-      },
+      requestHandler: fetchHandler(settings.tuning.requestTimeoutMs),
     });
     this.bucket = settings.bucket;
     this.where = `bucket ${settings.bucket}${settings.endpoint === undefined ? ` in ${settings.region}` : ` at ${settings.endpoint}`}`;

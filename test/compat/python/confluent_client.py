@@ -1,6 +1,8 @@
-"""confluent-kafka-python (librdkafka) for the compat tests: admin, produce, consume, offsets."""
+"""confluent-kafka-python (librdkafka) for the compat tests: admin, produce, consume, offsets, and a
+balanced consumer in a group with the group's committed offsets and description."""
 
 import ctypes
+import sys
 import time
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, Producer, TopicPartition
@@ -132,7 +134,86 @@ def offsets(args):
     return {"earliest": [m[0] for m in marks], "latest": [m[1] for m in marks], "times": times}
 
 
-COMMANDS = {"create": create, "delete": delete, "topics": topics, "produce": produce, "consume": consume, "offsets": offsets}
+def group(args):
+    """A subscribed consumer in args["group"] until SIGTERM; commits what it consumed after every
+    batch and before giving partitions up, then closes (final commit, LeaveGroup)."""
+    stop = common.Stop()
+    c = Consumer({
+        "bootstrap.servers": args["bootstrap"],
+        "group.id": args["group"],
+        "client.id": args["name"],
+        "auto.offset.reset": "earliest",
+        "enable.auto.commit": False,
+        "session.timeout.ms": args["session_timeout_ms"],
+        "heartbeat.interval.ms": args["heartbeat_interval_ms"],
+        "fetch.wait.max.ms": 100,
+    })
+    state = {"uncommitted": False, "consumed": 0}
+
+    def commit():
+        if not state["uncommitted"]:
+            return
+        try:
+            c.commit(asynchronous=False)
+            state["uncommitted"] = False
+        except KafkaException as e:  # a rebalance under way: the next batch or the revoke commits
+            sys.stderr.write("commit: %s\n" % e)
+
+    def on_assign(_consumer, partitions):
+        common.events([{"assigned": sorted(tp.partition for tp in partitions)}])
+
+    def on_revoke(_consumer, partitions):
+        commit()
+        state["uncommitted"] = False
+        common.events([{"revoked": sorted(tp.partition for tp in partitions)}])
+
+    c.subscribe([args["topic"]], on_assign=on_assign, on_revoke=on_revoke)
+    while not stop.requested:
+        lines = []
+        for m in c.consume(1000, 0.2):
+            if m.error() is not None:
+                sys.stderr.write("consume: %s\n" % m.error())
+                continue
+            lines.append(common.record_event(m.partition(), m.offset(), m.key(), m.value()))
+        if lines:
+            common.events(lines)
+            state["uncommitted"] = True
+            state["consumed"] += len(lines)
+        commit()
+    commit()
+    c.close()
+    return {"closed": args["name"], "consumed": state["consumed"]}
+
+
+def committed(args):
+    """OffsetFetch for the group: the committed offset of every partition, -1 for none."""
+    c = Consumer({"bootstrap.servers": args["bootstrap"], "group.id": args["group"], "enable.auto.commit": False})
+    found = c.committed([TopicPartition(args["topic"], p) for p in range(args["partitions"])], timeout=10)
+    c.close()
+    return {"committed": [max(tp.offset, -1) for tp in sorted(found, key=lambda tp: tp.partition)]}
+
+
+def describe(args):
+    """ListGroups and DescribeGroups (AdminClient.list_groups): the group's state and members."""
+    found = admin(args).list_groups(args["group"], timeout=10)
+    if len(found) != 1:
+        raise SystemExit("list_groups found %d groups named %s" % (len(found), args["group"]))
+    g = found[0]
+    members = [{"client_id": m.client_id, "partitions": common.assignment_partitions(m.assignment, args["topic"])} for m in g.members]
+    return {"state": g.state, "protocol_type": g.protocol_type, "protocol": g.protocol, "members": members}
+
+
+COMMANDS = {
+    "create": create,
+    "delete": delete,
+    "topics": topics,
+    "produce": produce,
+    "consume": consume,
+    "offsets": offsets,
+    "group": group,
+    "committed": committed,
+    "describe": describe,
+}
 
 if __name__ == "__main__":
     name, arguments = common.command_line()

@@ -1,9 +1,12 @@
-"""kafka-python 2.0.2 for the compat tests: admin, produce, consume, offsets."""
+"""kafka-python 2.0.2 for the compat tests: admin, produce, consume, offsets, and a balanced consumer
+in a group with the group's committed offsets and description."""
 
+import sys
 import time
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import ConsumerRebalanceListener, KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
+from kafka.errors import KafkaError
 
 import common
 
@@ -103,7 +106,101 @@ def offsets(args):
     return {"earliest": [earliest[tp] for tp in tps], "latest": [latest[tp] for tp in tps], "times": times}
 
 
-COMMANDS = {"create": create, "delete": delete, "topics": topics, "produce": produce, "consume": consume, "offsets": offsets}
+class Committer(ConsumerRebalanceListener):
+    """Commits what was consumed after every batch and before partitions are given up."""
+
+    def __init__(self):
+        self.consumer = None
+        self.uncommitted = False
+
+    def commit(self):
+        if not self.uncommitted:
+            return
+        try:
+            self.consumer.commit()
+            self.uncommitted = False
+        except KafkaError as e:  # a rebalance under way: the next batch or the revoke commits
+            sys.stderr.write("commit: %r\n" % e)
+
+    def on_partitions_revoked(self, revoked):
+        self.commit()
+        self.uncommitted = False
+        common.events([{"revoked": sorted(tp.partition for tp in revoked)}])
+
+    def on_partitions_assigned(self, assigned):
+        common.events([{"assigned": sorted(tp.partition for tp in assigned)}])
+
+
+def group(args):
+    """A subscribed consumer in args["group"] until SIGTERM, then close (final commit, LeaveGroup)."""
+    stop = common.Stop()
+    c = KafkaConsumer(
+        bootstrap_servers=args["bootstrap"],
+        group_id=args["group"],
+        client_id=args["name"],
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        session_timeout_ms=args["session_timeout_ms"],
+        heartbeat_interval_ms=args["heartbeat_interval_ms"],
+        fetch_max_wait_ms=100,
+    )
+    committer = Committer()
+    committer.consumer = c
+    c.subscribe([args["topic"]], listener=committer)
+    consumed = 0
+    while not stop.requested:
+        lines = []
+        for _tp, records in c.poll(timeout_ms=200, max_records=1000).items():
+            lines.extend(common.record_event(m.partition, m.offset, m.key, m.value) for m in records)
+        if lines:
+            common.events(lines)
+            committer.uncommitted = True
+            consumed += len(lines)
+        committer.commit()
+    committer.commit()
+    c.close(autocommit=False)
+    return {"closed": args["name"], "consumed": consumed}
+
+
+def committed(args):
+    """OffsetFetch for the group (KafkaAdminClient.list_consumer_group_offsets), -1 for none."""
+    client = admin(args)
+    found = client.list_consumer_group_offsets(args["group"])
+    client.close()
+    offsets = [-1] * args["partitions"]
+    for tp, meta in found.items():
+        if tp.topic == args["topic"]:
+            offsets[tp.partition] = meta.offset
+    return {"committed": offsets}
+
+
+def describe(args):
+    """DescribeGroups (KafkaAdminClient.describe_consumer_groups): the group's state and members."""
+    client = admin(args)
+    (g,) = client.describe_consumer_groups([args["group"]])
+    client.close()
+    members = [{"client_id": m.client_id, "partitions": assigned(m.member_assignment, args["topic"])} for m in g.members]
+    return {"state": g.state, "protocol_type": g.protocol_type, "protocol": g.protocol, "members": members}
+
+
+def assigned(assignment, topic):
+    """kafka-python decodes a consumer group's assignments itself; raw bytes otherwise."""
+    if isinstance(assignment, (bytes, bytearray)):
+        return common.assignment_partitions(bytes(assignment), topic)
+    return sorted(p for name, partitions in assignment.assignment for p in partitions if name == topic)
+
+
+COMMANDS = {
+    "create": create,
+    "delete": delete,
+    "topics": topics,
+    "produce": produce,
+    "consume": consume,
+    "offsets": offsets,
+    "group": group,
+    "committed": committed,
+    "describe": describe,
+}
 
 if __name__ == "__main__":
     name, arguments = common.command_line()

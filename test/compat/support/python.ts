@@ -9,9 +9,14 @@ const DIR = join(import.meta.dir, "..", "python");
 
 export type Script = "confluent_client.py" | "kafka_python_client.py";
 
+/** The command line of `script command '<json args>'`. */
+export function pythonCommand(script: Script, command: string, args: object): string[] {
+  return [PYTHON, join(DIR, script), command, JSON.stringify(args)];
+}
+
 /** `script command '<json args>'`; returns the JSON object on the script's last stdout line. */
 export async function python<T>(script: Script, command: string, args: object, timeoutMs = 120_000): Promise<T> {
-  const { stdout } = await runOk([PYTHON, join(DIR, script), command, JSON.stringify(args)], { timeoutMs });
+  const { stdout } = await runOk(pythonCommand(script, command, args), { timeoutMs });
   const last = stdout.trimEnd().split("\n").pop() ?? "";
   try {
     return JSON.parse(last) as T;
