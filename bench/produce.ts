@@ -7,42 +7,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brokerArgv, cpuSeconds, peakRssMiB, startServer } from "./support/server.ts";
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
 const RECORD_BYTES = 100;
-const CLK_TCK = 100;
-
-interface Target {
-  name: string;
-  argv: string[];
-}
-
-async function start(target: Target): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
-  const proc = Bun.spawn(target.argv, { stdout: "ignore", stderr: "pipe" });
-  let log = "";
-  const port = await new Promise<number>((resolve, reject) => {
-    // keep draining stderr for the whole run so the server never blocks on a full pipe
-    void (async () => {
-      for await (const chunk of proc.stderr) {
-        log += new TextDecoder().decode(chunk);
-        const m = /listening listener=[^ ]*:(\d+)/.exec(log);
-        if (m) resolve(Number(m[1]));
-      }
-      reject(new Error(`${target.name} did not start: ${log}`));
-    })();
-  });
-  return { pid: proc.pid, port, stop: async () => { proc.kill("SIGTERM"); await proc.exited; } };
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-function peakRssMiB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(m?.[1] ?? 0) / 1024;
-}
-
 async function timed(argv: string[]): Promise<number> {
   const t0 = performance.now();
   const p = Bun.spawn(argv, { stdout: "ignore", stderr: "inherit" });
@@ -57,15 +25,15 @@ const line = "x".repeat(RECORD_BYTES - 8);
 writeFileSync(file, Array.from({ length: RECORDS }, (_, i) => `${String(i).padStart(7, "0")}:${line}`).join("\n") + "\n");
 
 const root = join(import.meta.dir, "..");
-const targets: Target[] = [
+const targets: { name: string; argv: string[] }[] = [
   { name: "raw sink (limit)", argv: [process.execPath, join(root, "bench/support/sink.ts")] },
-  { name: "broker, memory engine", argv: [process.execPath, join(root, "src/main.ts"), "broker", "--storage-engine", "memory://", "--listener-url", "tcp://127.0.0.1:0", "--admin-listener-url", "", "--log-level", "info"] },
+  { name: "broker, memory engine", argv: brokerArgv("memory://") },
 ];
 
 const rows: string[] = [];
 const rates: number[][] = [];
 for (const target of targets) {
-  const server = await start(target);
+  const server = await startServer(target.argv);
   const bootstrap = `127.0.0.1:${server.port}`;
   const cpu0 = cpuSeconds(server.pid);
   const produceS = await timed(["kcat", "-P", "-b", bootstrap, "-t", "bench", "-p", "0", "-z", "none", "-X", "linger.ms=5", "-X", "batch.size=1000000", "-l", file]);

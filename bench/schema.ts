@@ -5,9 +5,10 @@
 // without one; each pair is measured in alternation, best of 3 rounds. Reports records/s and the
 // broker's CPU time per record.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brokerArgv, cpuSeconds, startServer } from "./support/server.ts";
 import avro from "avsc";
 import protobuf from "protobufjs";
 import { KafkaClient, produce, topicPartitions } from "../src/client/index.ts";
@@ -19,7 +20,6 @@ const RECORDS = Number(process.argv[2] ?? 300_000);
 const BATCH = 1000;
 const IN_FLIGHT = 4;
 const ROUNDS = 3;
-const CLK_TCK = 100;
 const EVENTS = ["page_view", "click", "add_to_cart", "purchase"];
 
 const event = (i: number, note: string) => ({ id: 100_000 + i, user: `user-${(i * 7919) % 1000}`, event: EVENTS[i % 4]!, ts: 1_700_000_000_000 + i * 37, amount: ((i * 31) % 10_000) / 100, note });
@@ -57,27 +57,7 @@ const FORMATS: Format[] = [
   { name: "protobuf", file: ".proto", schema: PROTO, record: (i) => ({ key: Buffer.from(ProtoKey.encode({ id: `k-${i % 1000}` }).finish()), value: Buffer.from(ProtoValue.encode(ProtoValue.fromObject(event(i, pad(51)))).finish()) }) },
 ];
 
-async function startBroker(args: string[]): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
-  const argv = [process.execPath, join(import.meta.dir, "..", "src/main.ts"), "broker", "--storage-engine", "memory://", "--listener-url", "tcp://127.0.0.1:0", "--admin-listener-url", "", ...args];
-  const proc = Bun.spawn(argv, { stdout: "ignore", stderr: "pipe" });
-  let log = "";
-  const port = await new Promise<number>((resolve, reject) => {
-    void (async () => {
-      for await (const chunk of proc.stderr) {
-        log += new TextDecoder().decode(chunk);
-        const m = /listening listener=[^ ]*:(\d+)/.exec(log);
-        if (m) resolve(Number(m[1]));
-      }
-      reject(new Error(`broker did not start: ${log}`));
-    })();
-  });
-  return { pid: proc.pid, port, stop: async () => { proc.kill("SIGTERM"); await proc.exited; } };
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
+const startBroker = (args: string[]) => startServer(brokerArgv("memory://", args));
 
 interface Result {
   perSecond: number;

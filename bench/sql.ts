@@ -12,6 +12,7 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brokerArgv, startServer } from "./support/server.ts";
 import postgres from "postgres";
 import { prepareCopyRows, patchCopyRows, uuidBytes } from "../src/storage/postgres/copy-rows.ts";
 import type { RecordRow } from "../src/storage/postgres/rebuild.ts";
@@ -19,34 +20,20 @@ import { startEmbeddedPostgres } from "../test/support/postgres.ts";
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
 const RECORD_BYTES = 100;
-const root = join(import.meta.dir, "..");
 const dir = mkdtempSync(join(tmpdir(), "tansu-bench-sql-"));
 const file = join(dir, "records.txt");
 const filler = "x".repeat(RECORD_BYTES - 8);
 writeFileSync(file, Array.from({ length: RECORDS }, (_, i) => `${String(i).padStart(7, "0")}:${filler}`).join("\n") + "\n");
 
 async function brokerProduce(storage: string): Promise<number> {
-  const argv = [process.execPath, join(root, "src/main.ts"), "broker", "--storage-engine", storage, "--listener-url", "tcp://127.0.0.1:0", "--admin-listener-url", ""];
-  const proc = Bun.spawn(argv, { stdout: "ignore", stderr: "pipe", env: { ...process.env, LOG_LEVEL: "info" } });
-  let log = "";
-  // keep draining stderr for the broker's whole life, so its log writes never block or fail
-  const port = await new Promise<number>((resolve, reject) => {
-    void (async () => {
-      for await (const chunk of proc.stderr) {
-        log += new TextDecoder().decode(chunk);
-        const m = /listening listener=[^ ]*:(\d+)/.exec(log);
-        if (m) resolve(Number(m[1]));
-      }
-      reject(new Error(`broker exited: ${log}`));
-    })();
-  });
+  const server = await startServer(brokerArgv(storage));
+  const port = server.port;
   const bootstrap = `127.0.0.1:${port}`;
   await run(["kcat", "-P", "-b", bootstrap, "-t", "bench-warmup", "-p", "0"], "warm\n");
   const t0 = performance.now();
   await run(["kcat", "-P", "-b", bootstrap, "-t", "bench", "-p", "0", "-z", "none", "-X", "linger.ms=5", "-X", "batch.size=1000000", "-l", file]);
   const seconds = (performance.now() - t0) / 1000;
-  proc.kill("SIGTERM");
-  await proc.exited;
+  await server.stop();
   return seconds;
 }
 

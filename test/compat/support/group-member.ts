@@ -111,9 +111,10 @@ export class GroupMember {
     return outcome;
   }
 
-  /** Cleanup after a failed test: no goodbye. */
-  kill(): void {
+  /** SIGKILL: the member vanishes without committing or leaving the group. */
+  async kill(): Promise<void> {
     this.stopping = true;
     if (this.exitCode === null) this.proc.kill("SIGKILL");
+    await this.proc.exited;
   }
 }

@@ -1,7 +1,8 @@
 // One client's balanced consumers on three broker processes over one SQLite file: three members,
 // each bootstrapped on a different broker, split a 6-partition topic; every record is consumed once
-// and committed; a member that leaves hands its partitions to the other two within the session
-// timeout; committed offsets outlive every broker and a rejoining consumer resumes from them.
+// and committed; a member that leaves hands its partitions to the other two at once, one killed
+// (no LeaveGroup) to the survivor within the session timeout; committed offsets outlive every
+// broker and a rejoining consumer resumes from them.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { TestBroker } from "../../support/broker.ts";
@@ -14,6 +15,7 @@ import type { SentRecord } from "./records.ts";
 const PARTITIONS = 6;
 const FIRST = 3_000;
 const AFTER_LEAVE = 600;
+const AFTER_KILL = 300;
 const RESUMED = 300;
 const SESSION_TIMEOUT_MS = 6_000;
 const HEARTBEAT_INTERVAL_MS = 500;
@@ -84,7 +86,7 @@ export function groupSuite(client: GroupClient): void {
       cluster = await startSqliteCluster(3, BROKER_ARGS);
     });
     afterAll(async () => {
-      for (const m of started) m.kill();
+      await Promise.all(started.map((m) => m.kill()));
       await cluster.close();
     });
 
@@ -108,18 +110,33 @@ export function groupSuite(client: GroupClient): void {
       await committedAreEnds(2);
     }, TEST_MS);
 
-    test(`a member that leaves (SIGTERM: commit, LeaveGroup) hands its partitions to the other two within the ${SESSION_TIMEOUT_MS} ms session timeout`, async () => {
+    // a departure noticed only by the session expiring would take most of the session timeout
+    test(`a member that leaves (SIGTERM: commit, LeaveGroup) hands its partitions to the other two in under half the ${SESSION_TIMEOUT_MS} ms session timeout`, async () => {
       const leaving = members.pop();
       const since = performance.now();
       expect(await leaving?.stop()).toBe(0);
       await waitUntil("3/3 partitions", members, () => splitEvenly(members, PARTITIONS) && members.every((m) => m.partitions.length === 3));
-      expect(performance.now() - since).toBeLessThan(SESSION_TIMEOUT_MS);
+      expect(performance.now() - since).toBeLessThan(SESSION_TIMEOUT_MS / 2);
       await expectDescribed(0);
     }, TEST_MS);
 
     test(`the other two consume ${AFTER_LEAVE} more records exactly once and commit them`, async () => {
       await consumeExactly(await produce("after-leave", AFTER_LEAVE, 2));
       await committedAreEnds(1);
+    }, TEST_MS);
+
+    test(`a member killed without leaving (SIGKILL) loses its partitions to the survivor within the session timeout`, async () => {
+      const killed = members.pop();
+      const since = performance.now();
+      await killed?.kill();
+      await waitUntil("all 6 partitions on the survivor", members, () => splitEvenly(members, PARTITIONS));
+      expect(performance.now() - since).toBeLessThan(SESSION_TIMEOUT_MS + 3 * HEARTBEAT_INTERVAL_MS);
+      await expectDescribed(2);
+    }, TEST_MS);
+
+    test(`the survivor consumes ${AFTER_KILL} more records exactly once and commits them`, async () => {
+      await consumeExactly(await produce("after-kill", AFTER_KILL, 1));
+      await committedAreEnds(2);
     }, TEST_MS);
 
     test(`committed offsets outlive every broker; a member rejoining on a new broker reads only the ${RESUMED} records produced meanwhile`, async () => {
