@@ -2,7 +2,8 @@
 
 Every script is run as `/usr/bin/python3 <script> <command> '<json arguments>'` and prints one
 JSON object on its last stdout line. Records to produce are JSON lines {k, v, h, ts}; consumed
-records are written as JSON lines {p, o, k, v, h, ts}.
+records are written as JSON lines {p, o, k, v, h, ts}. The `group` command (a balanced consumer)
+also streams its assignments and records on stdout until SIGTERM (see events).
 """
 
 import json

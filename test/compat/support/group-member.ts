@@ -32,6 +32,8 @@ export class GroupMember {
   readonly consumed: GroupRecord[] = [];
   private log = "";
   private stopping = false;
+  /** The first output line that could not be read. */
+  private unreadable: string | null = null;
   private exitCode: number | null = null;
   private readonly proc: Subprocess<"ignore", "pipe", "pipe">;
   private readonly drained: Promise<void>;
@@ -60,7 +62,13 @@ export class GroupMember {
   }
 
   private take(line: string, which: "stdout" | "stderr"): void {
-    const event = this.command.parse(line, which);
+    let event: MemberEvent | null;
+    try {
+      event = this.command.parse(line, which);
+    } catch (e) {
+      this.unreadable ??= e instanceof Error ? e.message : String(e);
+      return;
+    }
     if (event === null) {
       if (which === "stderr") this.log = (this.log + line + "\n").slice(-LOG_TAIL);
       return;
@@ -83,8 +91,9 @@ export class GroupMember {
     return this.consumed.slice(this.markedAt);
   }
 
-  /** Why the member is no use any more (it exited unasked), or null. */
+  /** Why the member is no use any more (unreadable output, or it exited unasked), or null. */
   failure(): string | null {
+    if (this.unreadable !== null) return `${this.name}: ${this.unreadable}`;
     if (this.exitCode === null || this.stopping) return null;
     return `${this.name} exited with ${this.exitCode}:\n${this.log}`;
   }

@@ -25,8 +25,9 @@ const WAIT_MS = 20_000;
 const TEST_MS = 45_000;
 const BROKER_ARGS = ["--num-partitions", String(PARTITIONS), "--group-initial-rebalance-delay-ms", "0", "--group-min-session-timeout-ms", "1000"];
 
-/** Polls `check` every 50 ms; fails at once when a member exits unasked, and after `timeoutMs`. */
+/** Polls `check` every 50 ms; fails at once without members or when one exits unasked, and after `timeoutMs`. */
 async function waitUntil(what: string, members: readonly GroupMember[], check: () => boolean | Promise<boolean>, timeoutMs = WAIT_MS): Promise<number> {
+  if (members.length === 0) throw new Error(`waiting for ${what}: no members are running (an earlier step failed)`);
   const since = performance.now();
   for (;;) {
     const failed = members.map((m) => m.failure()).find((f) => f !== null);
@@ -43,13 +44,18 @@ export function groupSuite(client: GroupClient): void {
   const group = `${slug}-consumers`;
 
   describe(`${client.name}: balanced consumers on three brokers over one SQLite file`, () => {
-    let cluster: SqliteCluster;
+    let cluster: SqliteCluster | undefined;
     let members: GroupMember[] = [];
     const started: GroupMember[] = [];
     let ends: number[] = Array<number>(PARTITIONS).fill(0);
 
+    const brokers = (): SqliteCluster => {
+      if (cluster === undefined) throw new Error("the brokers did not start");
+      return cluster;
+    };
     const broker = (i: number): TestBroker => {
-      const b = cluster.brokers[i % cluster.brokers.length];
+      const running = brokers().brokers;
+      const b = running[i % running.length];
       if (b === undefined) throw new Error("no broker running");
       return b;
     };
@@ -87,7 +93,7 @@ export function groupSuite(client: GroupClient): void {
     });
     afterAll(async () => {
       await Promise.all(started.map((m) => m.kill()));
-      await cluster.close();
+      await cluster?.close();
     });
 
     test("is installed", async () => {
@@ -141,8 +147,8 @@ export function groupSuite(client: GroupClient): void {
 
     test(`committed offsets outlive every broker; a member rejoining on a new broker reads only the ${RESUMED} records produced meanwhile`, async () => {
       for (const m of members.splice(0)) expect(await m.stop()).toBe(0);
-      expect(await cluster.stopAll()).toEqual([0, 0, 0]);
-      await cluster.start();
+      expect(await brokers().stopAll()).toEqual([0, 0, 0]);
+      await brokers().start();
       expect(await client.committed(broker(0).bootstrap, group, topic, PARTITIONS)).toEqual(ends);
       const sent = await produce("resumed", RESUMED, 0);
       // checked from its first record: a member that re-read older ones would show them
