@@ -1,7 +1,8 @@
 // `tansu broker`: the Kafka listener over one storage engine, and the admin side-port (loaded only
 // when enabled).
 
-import type { AdminServer } from "../admin/index.ts";
+import type { BrokerMetrics } from "../admin/index.ts";
+import type { AdminServer } from "../admin/server.ts";
 import type { Broker } from "../broker.ts";
 import type { BrokerConfig, Endpoint } from "../config.ts";
 import { handlerRegistry } from "../handlers/index.ts";
@@ -39,13 +40,12 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   const opened = shared ?? (await openEngine(config.storageEngine));
   let engine = opened;
   let observer: ServerObserver | undefined;
-  let admin: AdminServer | null = null;
+  let metrics: BrokerMetrics | undefined;
   if (config.adminListener !== null) {
-    const a = await import("../admin/index.ts");
-    const metrics = new a.BrokerMetrics();
-    engine = a.instrumentEngine(opened, metrics);
-    observer = a.metricsObserver(metrics);
-    admin = a.startAdmin(config.adminListener, { config, engine, metrics }, log);
+    const m = await import("../admin/index.ts");
+    metrics = new m.BrokerMetrics();
+    engine = m.instrumentEngine(opened, metrics);
+    observer = m.metricsObserver(metrics);
   }
   let broker: Broker | undefined;
   const listener = listenKafka(config.listener, () => {
@@ -61,6 +61,17 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
     cluster: config.clusterId,
     node: config.nodeId,
   });
+  // after the Kafka listener: a scaled-to-zero broker's first client should not wait for it
+  let admin: AdminServer | null = null;
+  if (config.adminListener !== null && metrics !== undefined) {
+    try {
+      admin = (await import("../admin/server.ts")).startAdmin(config.adminListener, { config, engine, metrics }, log);
+    } catch (e) {
+      await listener.stop(0);
+      if (shared === undefined) await opened.close();
+      throw e;
+    }
+  }
   let stopping: Promise<void> | undefined;
   return {
     broker,

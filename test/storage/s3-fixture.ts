@@ -1,6 +1,7 @@
 // Conformance fixtures for the S3 engine: every case gets a fresh prefix in one bucket, and
 // openSecond opens another engine over the same prefix (another broker).
 
+import { createLogger } from "../../src/log.ts";
 import type { Engine } from "../../src/storage/engine.ts";
 import { openS3Engine, type S3Engine, type S3Tuning } from "../../src/storage/s3/index.ts";
 import type { EngineFixture } from "./conformance.ts";
@@ -30,7 +31,9 @@ export function uniquePrefix(label: string): string {
 }
 
 export function openS3(target: S3Target, prefix: string, tuning: Partial<S3Tuning> = {}): Promise<S3Engine> {
-  return openS3Engine(new URL(`s3://${target.bucket}/${prefix}`), { env: s3Env(target), tuning: { maintenanceIntervalMs: 0, ...tuning } });
+  // Probe failures under injected faults are retried; their log lines are noise here.
+  const log = createLogger("error", () => {});
+  return openS3Engine(new URL(`s3://${target.bucket}/${prefix}`), { env: s3Env(target), tuning: { maintenanceIntervalMs: 0, ...tuning }, log });
 }
 
 export async function s3Fixture(target: S3Target, tuning: Partial<S3Tuning> = {}): Promise<EngineFixture> {

@@ -43,7 +43,7 @@ export async function startBroker(args: string[] = [], env: Record<string, strin
       for await (const chunk of proc.stderr) {
         log += decoder.decode(chunk, { stream: true });
         const m = /broker listening listener=\S*:(\d+)/.exec(log);
-        if (m) {
+        if (m && (admin.length === 0 || log.includes("admin listening"))) {
           clearTimeout(timer);
           resolve(Number(m[1]));
         }
@@ -52,7 +52,6 @@ export async function startBroker(args: string[] = [], env: Record<string, strin
       reject(new Error(`broker exited before listening:\n${log}`));
     })();
   });
-  // the admin listener starts (and logs) before the Kafka listener
   const adminPort = /admin listening listener=\S*:(\d+)/.exec(log)?.[1];
   const kill = async (signal: NodeJS.Signals) => {
     proc.kill(signal);

@@ -43,8 +43,6 @@ interface Commit {
   work: Work;
   status: Status;
   attempts: number;
-  /** Some write of this commit ended without an answer, so it may have landed. */
-  uncertain: boolean;
   /** The lowest high watermark this commit was planned on: if it landed, its offsets are above. */
   lowestBase: number;
   started: number;
@@ -76,7 +74,7 @@ export class CommitChain {
   /** Queues a commit whose object is durable once `prepared` resolves. */
   add(work: Work, prepared: Promise<void>): Promise<CommitOutcome> {
     return new Promise((resolve) => {
-      const commit: Commit = { work, status: "preparing", attempts: 0, uncertain: false, lowestBase: Infinity, started: Date.now(), outcomes: [], planned: null, sequence: 0, error: null, resolve };
+      const commit: Commit = { work, status: "preparing", attempts: 0, lowestBase: Infinity, started: Date.now(), outcomes: [], planned: null, sequence: 0, error: null, resolve };
       this.commits.push(commit);
       // Idle: check the index for other brokers' commits while the data object is written.
       if (this.commits.length === 1) this.refresh();
@@ -155,10 +153,7 @@ export class CommitChain {
       }
     } else {
       commit.status = "failed";
-      if (result.kind === "unknown") {
-        commit.uncertain = true;
-        commit.error = result.cause;
-      }
+      if (result.kind === "unknown") commit.error = result.cause;
       this.broken = true;
     }
     if (!this.broken) this.pump();
@@ -193,7 +188,9 @@ export class CommitChain {
   private async reconsider(c: Commit, fresh: PartitionIndex): Promise<void> {
     if (c.status === "noop") c.status = "ready";
     if (c.status !== "failed") return;
-    if (c.uncertain && c.work.kind === "append") {
+    // Even a plain 412 may hide a landing: the HTTP client can resend a write after a reset
+    // connection, and the resend then fails the condition the first attempt used up.
+    if (c.work.kind === "append") {
       const { data, batches } = c.work;
       const entries = await entriesOf(fresh, data.name, c.lowestBase, this.ctx.objects, this.ctx.prefix).catch(() => null);
       if (entries !== null) {

@@ -26,6 +26,14 @@ function queryString(query: SdkRequest["query"]): string {
   return parts.join("&");
 }
 
+function emptyBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.close();
+    },
+  });
+}
+
 export function fetchHandler(requestTimeoutMs: number) {
   return {
     metadata: { handlerProtocol: "http/1.1" },
@@ -40,7 +48,7 @@ export function fetchHandler(requestTimeoutMs: number) {
       response.headers.forEach((value, name) => {
         headers[name] = value;
       });
-      return { response: { statusCode: response.status, reason: response.statusText, headers, body: response.body ?? new ReadableStream() } };
+      return { response: { statusCode: response.status, reason: response.statusText, headers, body: response.body ?? emptyBody() } };
     },
     updateHttpClientConfig(): void {},
     httpHandlerConfigs(): Record<string, never> {

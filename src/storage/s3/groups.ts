@@ -5,7 +5,7 @@
 
 import type { CommittedOffset, GroupWriteResult, StoredGroup, TopicPartition } from "../engine.ts";
 import { StorageError } from "../engine.ts";
-import { compareAndSwap, type CasTarget } from "./cas.ts";
+import { compareAndSwap, remembering, type CasTarget } from "./cas.ts";
 import type { Keys } from "./keys.ts";
 import { listAll, type ObjectStore } from "./store.ts";
 import { VersionedCache } from "./versioned.ts";
@@ -15,19 +15,21 @@ export interface GroupDoc {
   version: string | null;
   state: string | null;
   offsets: CommittedOffset[];
+  /** Ids of the latest writes (see cas.ts). */
+  writes: string[];
 }
 
-const ABSENT: GroupDoc = { version: null, state: null, offsets: [] };
+const ABSENT: GroupDoc = { version: null, state: null, offsets: [], writes: [] };
 
 function decodeGroup(bytes: Uint8Array, key: string): GroupDoc {
-  let o: { v?: unknown; version?: unknown; state?: unknown; offsets?: unknown };
+  let o: { v?: unknown; version?: unknown; state?: unknown; offsets?: unknown; writes?: unknown };
   try {
     o = JSON.parse(new TextDecoder().decode(bytes)) as typeof o;
   } catch (e) {
     throw new StorageError("corrupt", `${key} is not JSON`, { cause: e });
   }
   const nullableString = (v: unknown) => v === null || typeof v === "string";
-  if (o.v !== 1 || !nullableString(o.version) || !nullableString(o.state) || !Array.isArray(o.offsets)) throw new StorageError("corrupt", `${key} is not a group`);
+  if (o.v !== 1 || !nullableString(o.version) || !nullableString(o.state) || !Array.isArray(o.offsets) || !Array.isArray(o.writes)) throw new StorageError("corrupt", `${key} is not a group`);
   const offsets = (o.offsets as unknown[][]).map(([topic, partition, offset, leaderEpoch, metadata, commitTimestamp]) => ({
     topic: String(topic),
     partition: Number(partition),
@@ -36,12 +38,12 @@ function decodeGroup(bytes: Uint8Array, key: string): GroupDoc {
     metadata: metadata === null ? null : String(metadata),
     commitTimestamp: Number(commitTimestamp),
   }));
-  return { version: o.version as string | null, state: o.state as string | null, offsets };
+  return { version: o.version as string | null, state: o.state as string | null, offsets, writes: o.writes.map(String) };
 }
 
 function encodeGroup(doc: GroupDoc): Uint8Array {
   const offsets = doc.offsets.map((o) => [o.topic, o.partition, o.offset, o.leaderEpoch, o.metadata, o.commitTimestamp]);
-  return new TextEncoder().encode(JSON.stringify({ v: 1, version: doc.version, state: doc.state, offsets }));
+  return new TextEncoder().encode(JSON.stringify({ v: 1, version: doc.version, state: doc.state, offsets, writes: doc.writes }));
 }
 
 const same = (a: TopicPartition, b: TopicPartition) => a.topic === b.topic && a.partition === b.partition;
@@ -61,7 +63,13 @@ export class Groups {
     this.cache = new VersionedCache(store, decodeGroup, ABSENT, (key, before, after) => {
       if ((before?.value.version ?? null) !== after.value.version) this.watch.notify(key);
     });
-    this.target = { store, cache: this.cache, encode: encodeGroup };
+    this.target = {
+      store,
+      cache: this.cache,
+      encode: encodeGroup,
+      stamp: (doc, writeId) => ({ ...doc, writes: remembering(doc.writes, writeId) }),
+      landed: (doc, writeId) => doc.writes.includes(writeId),
+    };
     this.watch = new Watch(pollMs, (key) => this.cache.load(key));
   }
 
@@ -79,7 +87,7 @@ export class Groups {
 
   delete(groupId: string, expectedVersion: string): Promise<boolean> {
     return compareAndSwap<GroupDoc, boolean>(this.target, this.keys.group(groupId), ({ value }) =>
-      value.version !== expectedVersion || value.state === null ? { answer: false } : { write: ABSENT, then: () => true },
+      value.version !== expectedVersion || value.state === null ? { answer: false } : { write: { ...ABSENT, writes: value.writes }, then: () => true },
     );
   }
 

@@ -13,19 +13,24 @@ export interface StoreTraits {
   md5Etags: boolean;
 }
 
-const misconfigured = (what: string) => new StorageError("misconfigured", `the object store ${what}; Tansu needs S3 conditional writes (If-Match / If-None-Match on PUT)`);
+const misconfigured = (what: string) => new StorageError("misconfigured", `the store ${what}; Tansu needs S3 conditional writes (If-Match / If-None-Match on PUT)`);
 
 function settled(result: PutResult, what: string): "written" | "conflict" {
-  if (result.kind === "unknown") throw new StorageError("unavailable", `${what} got no answer`, { cause: result.cause });
+  if (result.kind === "unknown") {
+    const why = result.cause instanceof Error ? `: ${result.cause.message}` : "";
+    throw new StorageError("unavailable", `${what} got no answer${why}`, { cause: result.cause });
+  }
   return result.kind;
 }
 
 export async function probeStore(store: ObjectStore, keys: Keys, style: EtagStyle): Promise<StoreTraits> {
+  // A plain read first: its failure says clearly whether bucket, credentials or endpoint is wrong.
+  await store.list(keys.topicsPrefix(), { maxKeys: 1 });
   const key = keys.probe();
   const body = crypto.getRandomValues(new Uint8Array(32));
   const next = crypto.getRandomValues(new Uint8Array(32));
   const created = await store.put(key, body, { ifNoneMatch: "*" });
-  if (settled(created, `creating ${key}`) !== "written" || created.kind !== "written") throw misconfigured(`refused to create ${key} with If-None-Match: *`);
+  if (settled(created, "creating a probe object") !== "written" || created.kind !== "written") throw new StorageError("unavailable", "creating a new probe object failed its If-None-Match: *");
   try {
     if (settled(await store.put(key, next, { ifNoneMatch: "*" }), "If-None-Match probe") === "written") throw misconfigured("ignores If-None-Match: * on PUT");
     if (settled(await store.put(key, next, { ifMatch: "0123456789abcdef0123456789abcdef" }), "If-Match probe") === "written") throw misconfigured("ignores If-Match on PUT");
@@ -36,6 +41,8 @@ export async function probeStore(store: ObjectStore, keys: Keys, style: EtagStyl
         return { quotedIfMatch: quoted, md5Etags: created.etag === md5Etag(body) };
       }
     }
+    const now = await store.get(key);
+    if (now.kind === "found" && now.etag === md5Etag(next)) throw new StorageError("unavailable", "an If-Match probe landed but its answer was lost");
     throw misconfigured(`rejects If-Match with the object's own ETag (${style === "auto" ? "quoted or bare" : style})`);
   } finally {
     await store.delete(key).catch(() => {});

@@ -6,21 +6,29 @@ import type { ProducerIdRequest, ProducerIdResult } from "../engine.ts";
 import { StorageError } from "../engine.ts";
 import { expectedProducer, initIdempotent, initTransactional, type TransactionalProducer } from "../producer-ids.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
-import { compareAndSwap, type CasTarget } from "./cas.ts";
+import { compareAndSwap, remembering, type CasTarget } from "./cas.ts";
 import type { Keys } from "./keys.ts";
 import type { ObjectStore } from "./store.ts";
 import { VersionedCache } from "./versioned.ts";
 
-type Doc = Record<string, number> | null;
+/** Numbers (an epoch, a counter, a transactional producer), null when absent; writes as in cas.ts. */
+interface Doc {
+  value: Record<string, number> | null;
+  writes: string[];
+}
 
 function decodeDoc(bytes: Uint8Array, key: string): Doc {
+  let o: { v?: unknown; value?: unknown; writes?: unknown };
   try {
-    const o = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-    if (typeof o === "object" && o !== null && Object.values(o).every((v) => typeof v === "number")) return o as Record<string, number>;
+    o = JSON.parse(new TextDecoder().decode(bytes)) as typeof o;
   } catch (e) {
     throw new StorageError("corrupt", `${key} is not JSON`, { cause: e });
   }
-  throw new StorageError("corrupt", `${key} is malformed`);
+  const value = o.value;
+  if (o.v !== 1 || !Array.isArray(o.writes) || typeof value !== "object" || (value !== null && !Object.values(value).every((n) => typeof n === "number"))) {
+    throw new StorageError("corrupt", `${key} is malformed`);
+  }
+  return { value: value as Record<string, number> | null, writes: o.writes.map(String) };
 }
 
 const FIRST_PRODUCER_ID = 1;
@@ -35,7 +43,13 @@ export class Producers {
     private readonly keys: Keys,
     private readonly blockSize: number,
   ) {
-    this.target = { store, cache: new VersionedCache(store, decodeDoc, null), encode: (doc) => new TextEncoder().encode(JSON.stringify(doc)) };
+    this.target = {
+      store,
+      cache: new VersionedCache<Doc>(store, decodeDoc, { value: null, writes: [] }),
+      encode: (doc) => new TextEncoder().encode(JSON.stringify({ v: 1, value: doc.value, writes: doc.writes })),
+      stamp: (doc, writeId) => ({ ...doc, writes: remembering(doc.writes, writeId) }),
+      landed: (doc, writeId) => doc.writes.includes(writeId),
+    };
   }
 
   async init(request: ProducerIdRequest): Promise<ProducerIdResult> {
@@ -45,11 +59,11 @@ export class Producers {
     // Taken up front so every attempt of the loop below offers the same id; unused ids are skipped.
     const spare = this.takeId();
     return compareAndSwap<Doc, ProducerIdResult>(this.target, this.keys.transactionalProducer(transactionalId), (current) => {
-      const held = current.value === null ? undefined : (current.value as unknown as TransactionalProducer);
+      const held = current.value.value === null ? undefined : (current.value.value as unknown as TransactionalProducer);
       const result = initTransactional(held, request, () => spare);
       if (result.errorCode !== 0) return { answer: result };
       const { producerId, producerEpoch } = result.producer;
-      return { write: { ...result.producer }, then: () => ({ errorCode: 0, producerId, producerEpoch }) };
+      return { write: { ...current.value, value: { ...result.producer } }, then: () => ({ errorCode: 0, producerId, producerEpoch }) };
     });
   }
 
@@ -59,11 +73,12 @@ export class Producers {
     if (claimed !== null) {
       // KIP-360: bump the epoch of the id the producer holds, if it holds the current one.
       const bumped = await compareAndSwap<Doc, ProducerIdResult | null>(this.target, claimed, (current) => {
-        if (current.value === null) return { answer: null };
-        const result = initIdempotent(request, current.value.epoch, () => -1);
+        const epoch = current.value.value?.epoch;
+        if (epoch === undefined) return { answer: null };
+        const result = initIdempotent(request, epoch, () => -1);
         if (result.errorCode !== 0) return { answer: result };
         if (result.producerId !== request.producerId) return { answer: null };
-        return { write: { epoch: result.producerEpoch }, then: () => result };
+        return { write: { ...current.value, value: { epoch: result.producerEpoch } }, then: () => result };
       });
       if (bumped !== null) return bumped;
     }
@@ -71,7 +86,7 @@ export class Producers {
       await this.ensureId();
       const producerId = this.takeId();
       const created = await compareAndSwap<Doc, boolean>(this.target, this.keys.idempotentProducer(producerId), (current) =>
-        current.value === null ? { write: { epoch: 0 }, then: () => true } : { answer: false },
+        current.value.value === null ? { write: { ...current.value, value: { epoch: 0 } }, then: () => true } : { answer: false },
       );
       if (created) return { errorCode: 0, producerId, producerEpoch: 0 };
     }
@@ -86,9 +101,9 @@ export class Producers {
   private async ensureId(): Promise<void> {
     while (this.block.next >= this.block.end) {
       this.refill ??= compareAndSwap<Doc, { next: number; end: number }>(this.target, this.keys.producerIdCounter(), (current) => {
-        const next = current.value?.next ?? FIRST_PRODUCER_ID;
+        const next = current.value.value?.next ?? FIRST_PRODUCER_ID;
         const end = next + this.blockSize;
-        return { write: { next: end }, then: () => ({ next, end }) };
+        return { write: { ...current.value, value: { next: end } }, then: () => ({ next, end }) };
       })
         .then((block) => {
           this.block = block;

@@ -167,5 +167,5 @@ export function s3Settings(url: URL, env: Env, base?: S3Tuning): S3Settings {
 
 /** The location without secrets, for logs. */
 export function describeS3(settings: S3Settings): string {
-  return `s3://${settings.bucket}/${settings.prefix}${settings.endpoint === undefined ? "" : ` at ${settings.endpoint}`}`;
+  return `s3://${settings.bucket}/${settings.prefix}${settings.endpoint === undefined ? ` in ${settings.region}` : ` at ${settings.endpoint}`}`;
 }

@@ -5,32 +5,40 @@
 import type { CreateTopicResult, TopicInfo, TopicSpec } from "../engine.ts";
 import { StorageError } from "../engine.ts";
 import { ErrorCodes, type ErrorCode } from "../../protocol/errors.ts";
-import { compareAndSwap, type CasTarget } from "./cas.ts";
+import { compareAndSwap, remembering, type CasTarget } from "./cas.ts";
 import type { Keys } from "./keys.ts";
 import { listAll, type ObjectStore } from "./store.ts";
 import { VersionedCache } from "./versioned.ts";
 
-/** A live topic, a tombstone, or null when there never was one. */
-export type TopicDoc = TopicInfo | { name: string; deleted: true } | null;
+/** topic null: no such topic (never created, or deleted: a tombstone). */
+export interface TopicDoc {
+  topic: TopicInfo | null;
+  /** Ids of the latest writes (see cas.ts). */
+  writes: string[];
+}
 
-const isLive = (doc: TopicDoc): doc is TopicInfo => doc !== null && !("deleted" in doc);
+const ABSENT: TopicDoc = { topic: null, writes: [] };
 const clone = (info: TopicInfo): TopicInfo => ({ ...info, configs: { ...info.configs } });
 
 function decodeTopic(bytes: Uint8Array, key: string): TopicDoc {
+  let o: { v?: unknown; topic?: Record<string, unknown> | null; writes?: unknown };
   try {
-    const o = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    if (o.deleted === true && typeof o.name === "string") return { name: o.name, deleted: true };
-    const { name, topicId, partitionCount, replicationFactor, configs } = o;
-    if (typeof name === "string" && typeof topicId === "string" && typeof partitionCount === "number" && typeof replicationFactor === "number" && typeof configs === "object" && configs !== null) {
-      return { name, topicId, partitionCount, replicationFactor, configs: Object.fromEntries(Object.entries(configs).map(([k, v]) => [k, String(v)])) };
-    }
+    o = JSON.parse(new TextDecoder().decode(bytes)) as typeof o;
   } catch (e) {
     throw new StorageError("corrupt", `${key} is not JSON`, { cause: e });
   }
-  throw new StorageError("corrupt", `${key} is not a topic`);
+  if (o.v !== 1 || !Array.isArray(o.writes) || o.topic === undefined) throw new StorageError("corrupt", `${key} is not a topic`);
+  const writes = o.writes.map(String);
+  if (o.topic === null) return { topic: null, writes };
+  const { name, topicId, partitionCount, replicationFactor, configs } = o.topic;
+  if (typeof name !== "string" || typeof topicId !== "string" || typeof partitionCount !== "number" || typeof replicationFactor !== "number" || typeof configs !== "object" || configs === null) {
+    throw new StorageError("corrupt", `${key} is not a topic`);
+  }
+  const strings = Object.fromEntries(Object.entries(configs).map(([k, v]) => [k, String(v)]));
+  return { topic: { name, topicId, partitionCount, replicationFactor, configs: strings }, writes };
 }
 
-const encodeTopic = (doc: TopicDoc) => new TextEncoder().encode(JSON.stringify(doc));
+const encodeTopic = (doc: TopicDoc) => new TextEncoder().encode(JSON.stringify({ v: 1, topic: doc.topic, writes: doc.writes }));
 
 export class Topics {
   private readonly cache: VersionedCache<TopicDoc>;
@@ -42,23 +50,29 @@ export class Topics {
     private readonly keys: Keys,
     private readonly maxAgeMs: number,
   ) {
-    this.cache = new VersionedCache(store, decodeTopic, null);
-    this.target = { store, cache: this.cache, encode: encodeTopic };
+    this.cache = new VersionedCache(store, decodeTopic, ABSENT);
+    this.target = {
+      store,
+      cache: this.cache,
+      encode: encodeTopic,
+      stamp: (doc, writeId) => ({ ...doc, writes: remembering(doc.writes, writeId) }),
+      landed: (doc, writeId) => doc.writes.includes(writeId),
+    };
   }
 
   async create(spec: TopicSpec): Promise<CreateTopicResult> {
     if (!Number.isInteger(spec.partitionCount) || spec.partitionCount < 1) return { errorCode: ErrorCodes.INVALID_PARTITIONS };
     const info: TopicInfo = { ...spec, configs: { ...spec.configs }, topicId: crypto.randomUUID() };
-    return compareAndSwap<TopicDoc, CreateTopicResult>(this.target, this.key(spec.name), (current) =>
-      isLive(current.value) ? { answer: { errorCode: ErrorCodes.TOPIC_ALREADY_EXISTS } } : { write: info, then: () => ({ errorCode: 0, topic: clone(info) }) },
+    return compareAndSwap<TopicDoc, CreateTopicResult>(this.target, this.key(spec.name), ({ value }) =>
+      value.topic !== null ? { answer: { errorCode: ErrorCodes.TOPIC_ALREADY_EXISTS } } : { write: { ...value, topic: info }, then: () => ({ errorCode: 0, topic: clone(info) }) },
     );
   }
 
   /** The topic's id if this call deleted it (the tombstone is written), else null. */
   async delete(name: string): Promise<string | null> {
-    return compareAndSwap<TopicDoc, string | null>(this.target, this.key(name), (current) => {
-      const doc = current.value;
-      return isLive(doc) ? { write: { name, deleted: true }, then: () => doc.topicId } : { answer: null };
+    return compareAndSwap<TopicDoc, string | null>(this.target, this.key(name), ({ value }) => {
+      const { topic } = value;
+      return topic !== null ? { write: { ...value, topic: null }, then: () => topic.topicId } : { answer: null };
     });
   }
 
@@ -67,11 +81,11 @@ export class Topics {
     const key = this.key(name);
     const known = this.cache.peek(key);
     const checked = this.checkedAt.get(key) ?? -Infinity;
-    if (!fresh && known !== undefined && isLive(known.value) && performance.now() - checked < this.maxAgeMs) return clone(known.value);
+    if (!fresh && known?.value.topic != null && performance.now() - checked < this.maxAgeMs) return clone(known.value.topic);
     const now = performance.now();
-    const loaded = await this.cache.load(key);
+    const { topic } = (await this.cache.load(key)).value;
     this.checkedAt.set(key, now);
-    return isLive(loaded.value) ? clone(loaded.value) : null;
+    return topic === null ? null : clone(topic);
   }
 
   async list(): Promise<TopicInfo[]> {
@@ -81,12 +95,12 @@ export class Topics {
       if (!o.key.endsWith(".json")) continue;
       const known = this.cache.peek(o.key);
       if (known?.etag === o.etag) {
-        if (isLive(known.value)) out.push(clone(known.value));
+        if (known.value.topic !== null) out.push(clone(known.value.topic));
         continue;
       }
       loads.push(
-        this.cache.load(o.key).then((v) => {
-          if (isLive(v.value)) out.push(clone(v.value));
+        this.cache.load(o.key).then(({ value }) => {
+          if (value.topic !== null) out.push(clone(value.topic));
         }),
       );
     }
@@ -112,10 +126,10 @@ export class Topics {
   }
 
   private change(name: string, apply: (info: TopicInfo) => TopicInfo | ErrorCode): Promise<ErrorCode> {
-    return compareAndSwap<TopicDoc, ErrorCode>(this.target, this.key(name), (current) => {
-      if (!isLive(current.value)) return { answer: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION };
-      const next = apply(current.value);
-      return typeof next === "number" ? { answer: next } : { write: next, then: () => ErrorCodes.NONE };
+    return compareAndSwap<TopicDoc, ErrorCode>(this.target, this.key(name), ({ value }) => {
+      if (value.topic === null) return { answer: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION };
+      const next = apply(value.topic);
+      return typeof next === "number" ? { answer: next } : { write: { ...value, topic: next }, then: () => ErrorCodes.NONE };
     });
   }
 

@@ -6,7 +6,7 @@
 import type { EtagDialect } from "./conditions.ts";
 import { Faults, type Fault, type Operation } from "./faults.ts";
 import { deleteObject, getObject, listObjectsV2, putObject, s3Error, type ParsedRequest } from "./operations.ts";
-import { ObjectBuckets, type StoredObject } from "./store.ts";
+import { ObjectBuckets, etagOf, opaqueEtag, type StoredObject } from "./store.ts";
 
 export type { FaultPlan, Operation } from "./faults.ts";
 export type { EtagDialect } from "./conditions.ts";
@@ -18,7 +18,12 @@ export interface S3ServerOptions {
   buckets?: readonly string[];
   /** When set, requests signed with another access key id get 403 InvalidAccessKeyId. */
   accessKeyId?: string;
+  /** "md5" (default, as S3 without KMS) or "opaque" (random ETags, as S3 with SSE-KMS). */
+  etags?: "md5" | "opaque";
 }
+
+/** Told about each request as it arrives (before latency and faults). */
+export type RequestListener = (op: Operation, key: string, headers: Headers) => void;
 
 export interface S3Server {
   readonly endpoint: string;
@@ -32,6 +37,8 @@ export interface S3Server {
   keys(bucket: string, prefix?: string): string[];
   /** Sets an object's LastModified, e.g. to age it for maintenance tests. */
   setLastModified(bucket: string, key: string, when: Date): void;
+  /** Calls `listener` for every request from now on; returns a function that stops it. */
+  listen(listener: RequestListener): () => void;
   stop(): Promise<void>;
 }
 
@@ -89,7 +96,8 @@ function accessKeyOf(headers: Headers): string | null {
 
 export function startS3Server(options: S3ServerOptions = {}): S3Server {
   const dialect = options.dialect ?? "aws";
-  const store = new ObjectBuckets();
+  const store = new ObjectBuckets(options.etags === "opaque" ? opaqueEtag : etagOf);
+  const listeners = new Set<RequestListener>();
   for (const b of options.buckets ?? []) store.createBucket(b);
   const faults = new Faults();
   const stats = new Map<string, number>();
@@ -102,6 +110,7 @@ export function startS3Server(options: S3ServerOptions = {}): S3Server {
     if (options.accessKeyId !== undefined && accessKeyOf(req.headers) !== options.accessKeyId) {
       return s3Error(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", req);
     }
+    for (const listener of listeners) listener(op, req.key, req.headers);
     if ((req.headers.get("content-encoding") ?? "").includes("aws-chunked")) {
       return s3Error(501, "NotImplemented", "aws-chunked uploads are not supported by this test server", req);
     }
@@ -156,6 +165,10 @@ export function startS3Server(options: S3ServerOptions = {}): S3Server {
       const o = store.bucket(bucket)?.get(key);
       if (o === undefined) throw new Error(`no object ${bucket}/${key}`);
       o.lastModified = when;
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     async stop() {
       await server.stop(true);

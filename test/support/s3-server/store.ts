@@ -12,8 +12,15 @@ export function etagOf(body: Uint8Array): string {
   return `"${new Bun.CryptoHasher("md5").update(body).digest("hex")}"`;
 }
 
+/** Like S3 with SSE-KMS: an ETag that is not the body's MD5 (random per write). */
+export function opaqueEtag(): string {
+  return `"${crypto.randomUUID().replaceAll("-", "")}"`;
+}
+
 export class ObjectBuckets {
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
+
+  constructor(private readonly etag: (body: Uint8Array) => string = etagOf) {}
 
   createBucket(name: string): void {
     if (!this.buckets.has(name)) this.buckets.set(name, new Map());
@@ -26,7 +33,7 @@ export class ObjectBuckets {
   put(bucket: string, key: string, body: Uint8Array, lastModified = new Date()): StoredObject {
     const objects = this.buckets.get(bucket);
     if (objects === undefined) throw new Error(`no bucket ${bucket}`);
-    const stored = { body, etag: etagOf(body), lastModified };
+    const stored = { body, etag: this.etag(body), lastModified };
     objects.set(key, stored);
     return stored;
   }
