@@ -26,15 +26,15 @@ async function main(argv: readonly string[]): Promise<number> {
         console.log(BROKER_USAGE);
         return 0;
       }
-      const running = await startBroker(brokerConfig(rest, process.env));
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          running.broker.log.info("shutting down", { signal });
-          void running.stop().then(resolve);
-        };
-        process.once("SIGTERM", () => stop("SIGTERM"));
-        process.once("SIGINT", () => stop("SIGINT"));
+      // a signal that arrives while the broker starts stops it as soon as it has started
+      const signalled = new Promise<string>((resolve) => {
+        process.once("SIGTERM", () => resolve("SIGTERM"));
+        process.once("SIGINT", () => resolve("SIGINT"));
       });
+      const running = await startBroker(brokerConfig(rest, process.env));
+      const signal = await signalled;
+      running.broker.log.info("shutting down", { signal });
+      await running.stop();
       return 0;
     }
     case "topic":

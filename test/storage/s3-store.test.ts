@@ -18,6 +18,13 @@ function server(options: Parameters<typeof startS3Server>[0] = {}): S3Server {
   return s;
 }
 
+function closedPort(): number {
+  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = listener.port;
+  listener.stop(true);
+  return port;
+}
+
 const target = (s: S3Server): S3Target => ({ endpoint: s.endpoint, bucket: "tansu", accessKeyId: "test-key", secretAccessKey: "secret" });
 
 async function open(t: S3Target, tuning: Partial<S3Tuning> = {}, bucket = t.bucket) {
@@ -101,7 +108,7 @@ describe("a store that cannot be used: one line naming the problem, operations f
   const cases: [string, () => S3Target, string, string][] = [
     ["a missing bucket", () => target(server()), "missing-bucket", "bucket missing-bucket at http://127.0.0.1"],
     ["wrong credentials", () => ({ ...target(server()), accessKeyId: "wrong" }), "tansu", "refused the credentials"],
-    ["an unreachable endpoint", () => ({ ...target(server()), endpoint: "http://127.0.0.1:1" }), "tansu", "is unreachable"],
+    ["an unreachable endpoint", () => ({ ...target(server()), endpoint: `http://127.0.0.1:${closedPort()}` }), "tansu", "is unreachable"],
   ];
   for (const [what, make, bucket, message] of cases) {
     test(what, async () => {

@@ -3,7 +3,7 @@
 // and leftover start-up probes. An object is deleted only when it is older than orphanMinAgeMs
 // (far beyond any commit's lifetime, so it can never become referenced) and no index or segment
 // refers to it. Each partition remembers how far it has been checked (its horizon) in a small
-// object, so a pass lists only objects created since.
+// object, so a pass lists only objects created since (by the name's time, less one safe age).
 
 import type { Topics } from "./topics.ts";
 import { createdAt, keyBefore, type Keys } from "./keys.ts";
@@ -96,7 +96,8 @@ export class Maintenance {
   private async partition(topicId: string, partition: number, now: number, old: (o: ListedObject) => boolean, remove: (key: string) => Promise<void>): Promise<void> {
     const { store, keys } = this.parts;
     const prefix = keys.partitionPrefix(topicId, partition);
-    const horizon = await this.horizon(prefix + HORIZON);
+    // Each pass looks one safe age back past the horizon too, for objects named by a slow clock.
+    const horizon = (await this.horizon(prefix + HORIZON)) - this.parts.orphanMinAgeMs;
     const upTo = now - this.parts.orphanMinAgeMs;
     if (upTo <= horizon) return;
     const candidates: ListedObject[] = [];

@@ -146,6 +146,6 @@ export class SdkObjectStore implements ObjectStore {
     if (status === 403 || status === 401) return new StorageError("unavailable", `${this.where} refused the credentials (check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY): ${detail}`, { cause: e });
     if (status === undefined) return new StorageError("unavailable", `${this.where} is unreachable (${what}): ${detail}`, { cause: e });
     if (status >= 500 || status === 429 || status === 408) return new StorageError("unavailable", `${this.where} failed ${what} with ${status}: ${detail}`, { cause: e });
-    return new StorageError("corrupt", `${this.where} rejected ${what} with ${status}: ${detail}`, { cause: e });
+    return new StorageError("misconfigured", `${this.where} rejected ${what} with ${status} (is the endpoint S3-compatible?): ${detail}`, { cause: e });
   }
 }
