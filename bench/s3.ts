@@ -14,9 +14,11 @@ import { s3Settings } from "../src/storage/s3/settings.ts";
 import { cephAvailable, startCeph } from "../test/support/ceph.ts";
 import { startS3Server } from "../test/support/s3-server/index.ts";
 
-const SECONDS = Number(process.argv.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 4);
+const SECONDS = Number(process.argv.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 5);
 const RECORDS_PER_BATCH = 10;
 const PUT_LATENCY_MS = 20;
+/** Each run's first moments (connections, JIT) are not measured. */
+const WARMUP_MS = 1_000;
 
 interface Target {
   name: string;
@@ -37,13 +39,14 @@ async function rawPut(t: Target, concurrency: number): Promise<{ p50: number; p9
   const store = new SdkObjectStore(s3Settings(new URL(`s3://${t.bucket}/raw`), env(t)));
   const body = new Uint8Array(1100).fill(7);
   const latencies: number[] = [];
-  const until = performance.now() + SECONDS * 1000;
+  const measureFrom = performance.now() + WARMUP_MS;
+  const until = measureFrom + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
       for (let i = 0; performance.now() < until; i++) {
         const t0 = performance.now();
         await store.put(`raw/${w}/${i}`, body, null);
-        latencies.push(performance.now() - t0);
+        if (t0 >= measureFrom) latencies.push(performance.now() - t0);
       }
     }),
   );
@@ -66,7 +69,7 @@ async function produce(engine: S3Engine, partitions: number, producers: number):
   if (created.errorCode !== 0) throw new Error(`createTopic failed with ${created.errorCode}`);
   const latencies: number[] = [];
   let records = 0;
-  const start = performance.now();
+  const start = performance.now() + WARMUP_MS;
   const until = start + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: producers }, async (_, p) => {
@@ -77,6 +80,7 @@ async function produce(engine: S3Engine, partitions: number, producers: number):
         const t0 = performance.now();
         const result = await engine.append(topic, p % partitions, b);
         if (result.errorCode !== 0) throw new Error(`append failed with ${result.errorCode}`);
+        if (t0 < start) continue;
         latencies.push(performance.now() - t0);
         records += RECORDS_PER_BATCH;
       }

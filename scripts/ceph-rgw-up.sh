@@ -11,7 +11,7 @@ for tool in ceph-mon ceph-osd radosgw radosgw-admin ceph-authtool monmaptool uui
 done
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tansu-rgw.XXXXXX")
-free_port() { bun -e 'const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } }); console.log(s.port); s.stop(true);' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
 mon_port=$(free_port)
 rgw_port=$(free_port)
 while [ "$rgw_port" = "$mon_port" ]; do rgw_port=$(free_port); done
@@ -58,6 +58,15 @@ rgw dns name = localhost
 CONF
 
 conf=(-c "$dir/ceph.conf")
+# On any failure, stop whatever started and leave the logs for a look.
+fail() {
+  for name in client.rgw osd.0 mon.a; do
+    [ -f "$dir/run/$name.pid" ] && kill -9 "$(cat "$dir/run/$name.pid")" 2>/dev/null
+  done
+  echo "ceph-rgw-up: $1; see $dir/log" >&2
+  exit 1
+}
+osd_up() { ceph "${conf[@]}" osd dump 2>/dev/null | grep -q "^osd.0 up"; }
 {
   ceph-authtool --create-keyring "$dir/keyring" --gen-key -n mon. --cap mon 'allow *'
   ceph-authtool "$dir/keyring" --gen-key -n client.admin --cap mon 'allow *' --cap osd 'allow *' --cap mgr 'allow *'
@@ -68,14 +77,30 @@ conf=(-c "$dir/ceph.conf")
   osd_id=$(ceph "${conf[@]}" osd new "$osd_uuid")
   mkdir -p "$dir/osd/ceph-$osd_id"
   ceph-osd "${conf[@]}" -i "$osd_id" --mkfs --osd-uuid "$osd_uuid"
-  ceph-osd "${conf[@]}" -i "$osd_id"
-  radosgw "${conf[@]}" -n client.rgw
-} >>"$dir/log/setup.log" 2>&1 || { echo "ceph-rgw-up: setup failed; see $dir/log" >&2; exit 1; }
+} >>"$dir/log/setup.log" 2>&1 || fail "setup failed"
+# An OSD that asks the monitor too early can die at start ("wrong fsid"); start it again then
+# (its pid file appears a moment after the start, so a start gets two seconds before it is judged).
+osd_pid() { cat "$dir/run/osd.$osd_id.pid" 2>/dev/null || true; }
+ceph-osd "${conf[@]}" -i "$osd_id" >>"$dir/log/setup.log" 2>&1 || true
+since=0
+for _ in $(seq 1 160); do
+  osd_up && break
+  since=$((since + 1))
+  pid=$(osd_pid)
+  if [ "$since" -ge 8 ] && { [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; }; then
+    rm -f "$dir/run/osd.$osd_id.pid"
+    ceph-osd "${conf[@]}" -i "$osd_id" >>"$dir/log/setup.log" 2>&1 || true
+    since=0
+  fi
+  sleep 0.25
+done
+osd_up || fail "the OSD did not come up"
+radosgw "${conf[@]}" -n client.rgw >>"$dir/log/setup.log" 2>&1 || fail "radosgw did not start"
 
 for _ in $(seq 1 240); do
   curl -s -o /dev/null "http://127.0.0.1:$rgw_port/" && break
   sleep 0.25
 done
-curl -s -o /dev/null "http://127.0.0.1:$rgw_port/" || { echo "ceph-rgw-up: radosgw did not answer; see $dir/log" >&2; exit 1; }
-radosgw-admin "${conf[@]}" user create --uid=tansu --display-name=tansu --access-key="$access_key" --secret="$secret_key" >>"$dir/log/setup.log" 2>&1
+curl -s -o /dev/null "http://127.0.0.1:$rgw_port/" || fail "radosgw did not answer"
+radosgw-admin "${conf[@]}" user create --uid=tansu --display-name=tansu --access-key="$access_key" --secret="$secret_key" >>"$dir/log/setup.log" 2>&1 || fail "creating the S3 user failed"
 echo "endpoint=http://127.0.0.1:$rgw_port dir=$dir access-key=$access_key secret-key=$secret_key"

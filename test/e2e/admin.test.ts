@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Kafka, logLevel } from "kafkajs";
 import { startBroker, type TestBroker } from "../support/broker.ts";
-import { parseMetrics, sample } from "./prometheus.ts";
+import { parseMetrics, sample } from "../support/prometheus.ts";
 
 let broker: TestBroker;
 let kafka: Kafka;

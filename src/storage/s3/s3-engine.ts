@@ -75,7 +75,8 @@ export class S3Engine implements Engine {
     this.groups = new Groups(store, this.keys, this.tuning.pollMs);
     this.objects = new ImmutableObjects(store, this.tuning.cacheBytes);
     this.indexes = new VersionedCache(store, decodeIndex, EMPTY_INDEX, (key, before, after) => {
-      if ((before?.value.highWatermark ?? 0) < after.value.highWatermark) this.appends.notify(key);
+      // A first sight of an index is a baseline, not news.
+      if (before !== undefined && before.value.highWatermark < after.value.highWatermark) this.appends.notify(key);
     });
     this.appends = new Watch(this.tuning.pollMs, (key) => this.indexes.load(key));
     this.maintenance = new Maintenance(
@@ -164,16 +165,24 @@ export class S3Engine implements Engine {
 
   async waitForAppend(partitions: readonly TopicPartition[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.closed || signal?.aborted) return;
-    const started = performance.now();
+    // Callers listen before they read, so the wait is registered before the first await; only
+    // partitions of topics this broker has not seen yet are looked up first.
     const keys: string[] = [];
-    for (const { topic, partition } of partitions) {
-      const at = await this.locate(topic, partition).catch(() => null);
-      if (at === null) continue;
-      // The wait compares against what is known now, so know something first.
-      if (this.indexes.peek(at.key) === undefined) await this.indexes.load(at.key).catch(() => {});
-      keys.push(at.key);
+    const unseen: TopicPartition[] = [];
+    for (const p of partitions) {
+      const info = this.topics.peek(p.topic);
+      if (info === undefined) unseen.push(p);
+      else if (info !== null && p.partition >= 0 && p.partition < info.partitionCount) keys.push(this.keys.index(info.topicId, p.partition));
     }
-    await this.appends.wait(keys, timeoutMs - (performance.now() - started), signal);
+    const started = performance.now();
+    for (const p of unseen) {
+      const at = await this.locate(p.topic, p.partition).catch(() => null);
+      if (at !== null) keys.push(at.key);
+    }
+    const waiting = this.appends.wait(keys, timeoutMs - (performance.now() - started), signal);
+    // A partition never read here has no known high watermark to compare with: learn it now.
+    await Promise.all(keys.filter((k) => this.indexes.peek(k) === undefined).map((k) => this.indexes.load(k).catch(() => {})));
+    await waiting;
   }
 
   async initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult> {

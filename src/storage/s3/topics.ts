@@ -88,6 +88,12 @@ export class Topics {
     return topic === null ? null : clone(topic);
   }
 
+  /** The cached topic without asking the store: undefined when nothing is cached. */
+  peek(name: string): TopicInfo | null | undefined {
+    const known = this.cache.peek(this.key(name));
+    return known === undefined ? undefined : known.value.topic;
+  }
+
   async list(): Promise<TopicInfo[]> {
     const out: TopicInfo[] = [];
     const loads: Promise<void>[] = [];
