@@ -1,18 +1,18 @@
 // S3 engine benchmark, run by hand: bun bench/s3.ts [seconds per run] [--no-ceph]
-// Against the project's test S3 server with a fixed 20 ms PutObject latency, then against a
+// Against the project's test S3 server (its own process) with a fixed 20 ms PutObject latency, then against a
 // throwaway Ceph radosgw (scripts/ceph-rgw-up.sh; skipped if radosgw is not installed): the raw
 // PutObject p50/p99 of the same server in the same run, then idempotent producers appending
 // 10-record batches (~1.1 KB) as fast as each one's acknowledgements allow, 1, 4 and 16 of them,
 // on one partition and spread over 16. Goal: produce p99 <= 2.5 x raw PUT p99, and records/s
 // growing with producers because concurrent batches share commits.
 
+import { join } from "node:path";
 import { encodeBatch } from "../src/protocol/records/index.ts";
 import type { AppendBatch } from "../src/storage/engine.ts";
 import { openS3Engine, type S3Engine } from "../src/storage/s3/index.ts";
 import { SdkObjectStore } from "../src/storage/s3/sdk-store.ts";
 import { s3Settings } from "../src/storage/s3/settings.ts";
 import { cephAvailable, startCeph } from "../test/support/ceph.ts";
-import { startS3Server } from "../test/support/s3-server/index.ts";
 
 const SECONDS = Number(process.argv.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 5);
 const RECORDS_PER_BATCH = 10;
@@ -113,12 +113,17 @@ async function runTarget(t: Target): Promise<void> {
   }
 }
 
-const server = startS3Server({ buckets: ["bench"] });
-server.faults.set({ latencyMs: { PutObject: PUT_LATENCY_MS } });
+// The test server runs in its own process, so its work does not share this process's CPU.
+const server = Bun.spawn([process.execPath, join(import.meta.dir, "..", "test", "support", "s3-server", "main.ts"), "--bucket", "bench", "--put-latency-ms", String(PUT_LATENCY_MS)], { stdout: "pipe", stderr: "inherit" });
 try {
-  await runTarget({ name: `test server (PUT +${PUT_LATENCY_MS} ms)`, endpoint: server.endpoint, accessKeyId: "bench", secretAccessKey: "bench", bucket: "bench" });
+  const reader = server.stdout.getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  const endpoint = /endpoint=(\S+)/.exec(first)?.[1];
+  if (endpoint === undefined) throw new Error(`the test S3 server did not start: ${first}`);
+  await runTarget({ name: `test server (PUT +${PUT_LATENCY_MS} ms)`, endpoint, accessKeyId: "bench", secretAccessKey: "bench", bucket: "bench" });
 } finally {
-  await server.stop();
+  server.kill("SIGTERM");
+  await server.exited;
 }
 if (!process.argv.includes("--no-ceph")) {
   if (!cephAvailable()) console.error("radosgw is not installed: skipping Ceph (apt-get install radosgw ceph-mon ceph-osd ceph-common uuid-runtime)");
