@@ -3,8 +3,9 @@
 // throwaway Ceph radosgw (scripts/ceph-rgw-up.sh; skipped if radosgw is not installed): the raw
 // PutObject p50/p99 of the same server in the same run, then idempotent producers appending
 // 10-record batches (~1.1 KB) as fast as each one's acknowledgements allow, 1, 4 and 16 of them,
-// on one partition and spread over 16. Goal: produce p99 <= 2.5 x raw PUT p99, and records/s
-// growing with producers because concurrent batches share commits.
+// on one partition and spread over 16. Raw PUT figures are for 1 writer (next to 1 producer) and
+// 16 writers at once (next to 4 and 16). Goal: produce p99 <= 2.5 x raw PUT p99, and records/s
+// growing with producers because concurrent batches share commits (batches/object).
 
 import { join } from "node:path";
 import { encodeBatch } from "../src/protocol/records/index.ts";
@@ -12,6 +13,7 @@ import type { AppendBatch } from "../src/storage/engine.ts";
 import { openS3Engine, type S3Engine } from "../src/storage/s3/index.ts";
 import { SdkObjectStore } from "../src/storage/s3/sdk-store.ts";
 import { s3Settings } from "../src/storage/s3/settings.ts";
+import { listAll } from "../src/storage/s3/store.ts";
 import { cephAvailable, startCeph } from "../test/support/ceph.ts";
 
 const SECONDS = Number(process.argv.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 5);
@@ -63,12 +65,21 @@ function batch(producerId: number, sequence: number): AppendBatch {
   return { bytes, meta };
 }
 
-async function produce(engine: S3Engine, partitions: number, producers: number): Promise<{ p50: number; p99: number; recordsPerSecond: number }> {
+interface Run {
+  p50: number;
+  p99: number;
+  recordsPerSecond: number;
+  /** Acknowledged batches per data object written: how much commits coalesce. */
+  batchesPerObject: number;
+}
+
+async function produce(t: Target, prefix: string, engine: S3Engine, partitions: number, producers: number): Promise<Run> {
   const topic = `bench-${partitions}-${producers}-${crypto.randomUUID().slice(0, 8)}`;
   const created = await engine.createTopic({ name: topic, partitionCount: partitions, replicationFactor: 1, configs: {} });
   if (created.errorCode !== 0) throw new Error(`createTopic failed with ${created.errorCode}`);
   const latencies: number[] = [];
   let records = 0;
+  let batches = 0;
   const start = performance.now() + WARMUP_MS;
   const until = start + SECONDS * 1000;
   await Promise.all(
@@ -80,6 +91,7 @@ async function produce(engine: S3Engine, partitions: number, producers: number):
         const t0 = performance.now();
         const result = await engine.append(topic, p % partitions, b);
         if (result.errorCode !== 0) throw new Error(`append failed with ${result.errorCode}`);
+        batches++;
         if (t0 < start) continue;
         latencies.push(performance.now() - t0);
         records += RECORDS_PER_BATCH;
@@ -88,23 +100,29 @@ async function produce(engine: S3Engine, partitions: number, producers: number):
   );
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), recordsPerSecond: records / seconds };
+  const store = new SdkObjectStore(s3Settings(new URL(`s3://${t.bucket}`), env(t)));
+  let objects = 0;
+  for await (const o of listAll(store, `${prefix}/partitions/${created.topic.topicId}/`)) if (o.key.includes("/data/")) objects++;
+  store.close();
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), recordsPerSecond: records / seconds, batchesPerObject: batches / objects };
 }
 
-const rows: string[][] = [["server", "partitions", "producers", "produce p50", "produce p99", "raw PUT p50", "raw PUT p99", "p99 / raw p99", "records/s"]];
+const rows: string[][] = [["server", "partitions", "producers", "produce p50", "produce p99", "raw PUT p50", "raw PUT p99", "p99 / raw p99", "records/s", "batches/object"]];
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function runTarget(t: Target): Promise<void> {
   const raw = await rawPut(t, 1);
   const raw16 = await rawPut(t, 16);
   console.error(`${t.name}: raw PUT p50 ${ms(raw.p50)} p99 ${ms(raw.p99)} (16 at once: p50 ${ms(raw16.p50)} p99 ${ms(raw16.p99)})`);
-  const engine = await openS3Engine(new URL(`s3://${t.bucket}/bench-${Date.now().toString(36)}`), { env: env(t), tuning: { maintenanceIntervalMs: 0 } });
+  const prefix = `bench-${Date.now().toString(36)}`;
+  const engine = await openS3Engine(new URL(`s3://${t.bucket}/${prefix}`), { env: env(t), tuning: { maintenanceIntervalMs: 0 } });
   try {
     for (const partitions of [1, 16]) {
       for (const producers of [1, 4, 16]) {
-        const r = await produce(engine, partitions, producers);
+        const r = await produce(t, prefix, engine, partitions, producers);
         const reference = producers === 1 ? raw : raw16;
-        rows.push([t.name, String(partitions), String(producers), ms(r.p50), ms(r.p99), ms(reference.p50), ms(reference.p99), (r.p99 / reference.p99).toFixed(2), Math.round(r.recordsPerSecond).toLocaleString("en")]);
+        const cells = [ms(r.p50), ms(r.p99), ms(reference.p50), ms(reference.p99), (r.p99 / reference.p99).toFixed(2), Math.round(r.recordsPerSecond).toLocaleString("en"), r.batchesPerObject.toFixed(1)];
+        rows.push([t.name, String(partitions), String(producers), ...cells]);
         console.error(rows.at(-1)?.join("  "));
       }
     }

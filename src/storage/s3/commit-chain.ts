@@ -18,6 +18,9 @@ import type { S3Tuning } from "./settings.ts";
 import { md5Etag, type ObjectStore } from "./store.ts";
 import type { Versioned, VersionedCache } from "./versioned.ts";
 
+/** How long after a lost write a partition counts as written by other brokers too. */
+const CONTENDED_MS = 10_000;
+
 export type Work = { kind: "append"; data: DataObject; batches: PlacedBatch[] } | { kind: "roll"; roll: Roll };
 
 export type CommitOutcome = { kind: "landed"; outcomes: BatchOutcome[]; logStartOffset: number } | { kind: "failed"; error: unknown };
@@ -62,6 +65,8 @@ export class CommitChain {
   private refreshing = false;
   private sequence = 0;
   private remembered = 0;
+  /** When a write last lost to another broker's (or -Infinity). */
+  private lastConflict = -Infinity;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly ctx: ChainContext) {}
@@ -76,8 +81,9 @@ export class CommitChain {
     return new Promise((resolve) => {
       const commit: Commit = { work, status: "preparing", attempts: 0, lowestBase: Infinity, started: Date.now(), outcomes: [], planned: null, sequence: 0, error: null, resolve };
       this.commits.push(commit);
-      // Idle: check the index for other brokers' commits while the data object is written.
-      if (this.commits.length === 1) this.refresh();
+      // Idle, and other brokers wrote here lately: look for their commits while the data object
+      // is written, rather than learn of them from a failed write.
+      if (this.commits.length === 1 && performance.now() - this.lastConflict < CONTENDED_MS) this.refresh();
       prepared.then(
         () => {
           commit.status = "ready";
@@ -153,6 +159,7 @@ export class CommitChain {
       }
     } else {
       commit.status = "failed";
+      this.lastConflict = performance.now();
       if (result.kind === "unknown") commit.error = result.cause;
       this.broken = true;
     }
