@@ -2,6 +2,7 @@
 // answer was lost, conflict exhaustion, bounded indexes, range reads and caching.
 
 import { afterAll, afterEach, expect, test } from "bun:test";
+import { ErrorCodes } from "../../src/protocol/errors.ts";
 import { StorageError } from "../../src/storage/engine.ts";
 import { decodeIndex } from "../../src/storage/s3/partition-index.ts";
 import type { S3Engine, S3Tuning } from "../../src/storage/s3/index.ts";
@@ -116,4 +117,19 @@ test("reads revalidate the index (304), fetch parts of large data objects by ran
   await smallReader.read("t", 0, 0, 1 << 20);
   expect(ranges).toEqual(["whole"]);
   stop();
+});
+
+test("a broker whose metadata predates a delete and re-create cannot commit to the deleted topic", async () => {
+  const { engine, prefix } = await topicOn();
+  const stale = await openS3(target, prefix, { metadataMaxAgeMs: 60_000 });
+  engines.push(stale);
+  expect(await stale.append("t", 0, testBatch({ payload: "before" }))).toMatchObject({ errorCode: 0, baseOffset: 0 });
+  expect(await engine.deleteTopic("t")).toBe(true);
+  expect((await engine.createTopic({ name: "t", partitionCount: 1, replicationFactor: 1, configs: {} })).errorCode).toBe(0);
+  // The stale broker still holds the old topic id: its commit meets the old index's tombstone.
+  expect((await stale.append("t", 0, testBatch({ payload: "lost?" }))).errorCode).toBe(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION);
+  // Told so, it looks the topic up again and writes to the new one.
+  expect(await stale.append("t", 0, testBatch({ payload: "after" }))).toMatchObject({ errorCode: 0, baseOffset: 0 });
+  const stored = await readAll(engine, "t", 0);
+  expect(stored.map((b) => new TextDecoder().decode(b.bytes).includes("after"))).toEqual([true]);
 });

@@ -33,6 +33,7 @@ export interface DataObject {
 }
 
 export function planAppend(base: PartitionIndex, data: DataObject, batches: readonly PlacedBatch[], now: number, producerExpirationMs: number): AppendPlan {
+  if (base.deleted) return { index: base, outcomes: batches.map(() => ({ kind: "error", errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION })), appended: 0 };
   const producers = new Map(base.producers);
   const added: Entry[] = [];
   const outcomes: BatchOutcome[] = [];

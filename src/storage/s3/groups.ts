@@ -99,7 +99,11 @@ export class Groups {
   async wait(groupId: string, sinceVersion: string | null, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const key = this.keys.group(groupId);
     if ((await this.cache.load(key)).value.version !== sinceVersion) return;
-    await this.watch.wait([key], timeoutMs, signal);
+    const changed = new AbortController();
+    const waiting = this.watch.wait([key], timeoutMs, signal === undefined ? changed.signal : AbortSignal.any([signal, changed.signal]));
+    // A write through this broker may have landed while the load was out.
+    if (this.cache.peek(key)?.value.version !== sinceVersion) changed.abort();
+    await waiting;
   }
 
   commit(groupId: string, offsets: readonly CommittedOffset[]): Promise<void> {

@@ -42,6 +42,8 @@ export interface ProducerEntry {
 }
 
 export interface PartitionIndex {
+  /** Set when the topic was deleted: commits planned by brokers that have not noticed yet fail. */
+  deleted: boolean;
   logStartOffset: number;
   highWatermark: number;
   /** Oldest first; levels never increase from one to the next. */
@@ -59,7 +61,10 @@ export interface Segment {
   segments: SegmentRef[];
 }
 
-export const EMPTY_INDEX: PartitionIndex = { logStartOffset: 0, highWatermark: 0, segments: [], data: [], entries: [], producers: new Map() };
+export const EMPTY_INDEX: PartitionIndex = { deleted: false, logStartOffset: 0, highWatermark: 0, segments: [], data: [], entries: [], producers: new Map() };
+
+/** What a deleted topic leaves in place of each partition's index. */
+export const DELETED_INDEX: PartitionIndex = { ...EMPTY_INDEX, deleted: true };
 
 type Row = readonly unknown[];
 
@@ -71,6 +76,7 @@ export function encodeIndex(index: PartitionIndex): Uint8Array {
   const producers = [...index.producers].map(([id, p]) => [id, p.producerEpoch, p.lastAppendMs, p.batches.map((b) => [b.firstSeq, b.lastSeq, b.baseOffset, b.lastOffset])]);
   return json({
     v: 1,
+    ...(index.deleted ? { deleted: true } : {}),
     logStartOffset: index.logStartOffset,
     highWatermark: index.highWatermark,
     segments: index.segments.map(encodeRef),
@@ -100,6 +106,7 @@ export function decodeIndex(bytes: Uint8Array, where: string): PartitionIndex {
     });
   }
   return {
+    deleted: o.deleted === true,
     logStartOffset: num(o.logStartOffset, where),
     highWatermark: num(o.highWatermark, where),
     segments: rows(o.segments, where).map((r) => decodeRef(r, where)),

@@ -19,46 +19,30 @@ import type {
   TopicPartition,
   TopicSpec,
 } from "../engine.ts";
-import { ErrorCodes, type ErrorCode, type FailureCode } from "../../protocol/errors.ts";
+import type { ErrorCode, FailureCode } from "../../protocol/errors.ts";
 import type { Logger } from "../../log.ts";
 import { Connection } from "./connection.ts";
 import { Groups } from "./groups.ts";
-import { Keys, newDataName, newSegmentName } from "./keys.ts";
+import { Keys } from "./keys.ts";
 import { Maintenance } from "./maintenance.ts";
 import { ImmutableObjects } from "./objects.ts";
-import { EMPTY_INDEX, decodeIndex, type PartitionIndex } from "./partition-index.ts";
-import { PartitionReader } from "./partition-reader.ts";
-import { PartitionWriter } from "./partition-writer.ts";
+import { Partitions } from "./partitions.ts";
 import { Producers } from "./producers.ts";
 import { describeS3, type S3Settings } from "./settings.ts";
 import { listAll, type ObjectStore } from "./store.ts";
 import { Topics } from "./topics.ts";
-import { VersionedCache } from "./versioned.ts";
-import { Watch } from "./watch.ts";
-
-const unknownPartition = () => ({ errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION }) as const;
-
-interface Located {
-  topicId: string;
-  key: string;
-  prefix: string;
-}
 
 export class S3Engine implements Engine {
   readonly description: string;
-  readonly keys: Keys;
   readonly maintenance: Maintenance;
   private readonly tuning: S3Settings["tuning"];
+  private readonly keys: Keys;
   private readonly connection: Connection;
   private readonly topics: Topics;
+  private readonly partitions: Partitions;
   private readonly producers: Producers;
   private readonly groups: Groups;
-  private readonly indexes: VersionedCache<PartitionIndex>;
-  private readonly appends: Watch;
-  private readonly objects: ImmutableObjects;
-  private readonly writers = new Map<string, PartitionWriter>();
   private readonly background = new Set<Promise<void>>();
-  private readonly speculation = { enabled: false };
   private closed = false;
 
   constructor(
@@ -71,20 +55,17 @@ export class S3Engine implements Engine {
     this.keys = new Keys(settings.prefix);
     this.connection = new Connection(store, this.keys, this.tuning.etagStyle, log, this.description);
     this.topics = new Topics(store, this.keys, this.tuning.metadataMaxAgeMs);
+    const objects = new ImmutableObjects(store, this.tuning.cacheBytes);
+    const speculation = { enabled: false };
+    this.partitions = new Partitions(store, this.keys, this.topics, objects, this.tuning, speculation);
     this.producers = new Producers(store, this.keys, this.tuning.producerIdBlock);
     this.groups = new Groups(store, this.keys, this.tuning.pollMs);
-    this.objects = new ImmutableObjects(store, this.tuning.cacheBytes);
-    this.indexes = new VersionedCache(store, decodeIndex, EMPTY_INDEX, (key, before, after) => {
-      // A first sight of an index is a baseline, not news.
-      if (before !== undefined && before.value.highWatermark < after.value.highWatermark) this.appends.notify(key);
-    });
-    this.appends = new Watch(this.tuning.pollMs, (key) => this.indexes.load(key));
     this.maintenance = new Maintenance(
-      { store, keys: this.keys, topics: this.topics, indexes: this.indexes, objects: this.objects, orphanMinAgeMs: this.tuning.orphanMinAgeMs },
+      { store, keys: this.keys, topics: this.topics, indexes: this.partitions.indexes, objects, orphanMinAgeMs: this.tuning.orphanMinAgeMs },
       (e) => log.warn("s3 maintenance failed", { error: e instanceof Error ? e.message : String(e) }),
     );
     this.connection.onConnected((traits) => {
-      this.speculation.enabled = this.tuning.speculativeCommits && traits.md5Etags;
+      speculation.enabled = this.tuning.speculativeCommits && traits.md5Etags;
       if (this.tuning.maintenanceIntervalMs > 0 && !this.closed) this.maintenance.start(this.tuning.maintenanceIntervalMs);
     });
   }
@@ -101,11 +82,11 @@ export class S3Engine implements Engine {
 
   async deleteTopic(name: string): Promise<boolean> {
     await this.ready();
-    const topicId = await this.topics.delete(name);
-    if (topicId === null) return false;
+    const deleted = await this.topics.delete(name);
+    if (deleted === null) return false;
+    await this.partitions.tombstone(deleted.topicId, deleted.partitionCount);
     await this.groups.removeTopic(name);
-    for (const key of [...this.writers.keys()]) if (key.startsWith(this.keys.topicIdPrefix(topicId))) this.writers.delete(key);
-    this.track(this.removeAll(this.keys.topicIdPrefix(topicId)));
+    this.track(this.removeRecords(deleted.topicId));
     return true;
   }
 
@@ -135,54 +116,32 @@ export class S3Engine implements Engine {
   }
 
   async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
-    const at = await this.locate(topic, partition);
-    if (at === null) return unknownPartition();
-    return this.writer(at).append(batch);
+    await this.ready();
+    return this.partitions.append(topic, partition, batch);
   }
 
   async read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
-    const at = await this.locate(topic, partition);
-    if (at === null) return unknownPartition();
-    const index = (await this.indexes.load(at.key)).value;
-    const offsets = offsetsOf(index);
-    if (fetchOffset < offsets.logStartOffset || fetchOffset > offsets.highWatermark) return { errorCode: ErrorCodes.OFFSET_OUT_OF_RANGE, ...offsets };
-    const batches = fetchOffset === offsets.highWatermark ? [] : await new PartitionReader(this.objects, at.prefix).read(index, fetchOffset, maxBytes);
-    return { errorCode: 0, batches, ...offsets };
+    await this.ready();
+    return this.partitions.read(topic, partition, fetchOffset, maxBytes);
   }
 
   async offsets(topic: string, partition: number): Promise<({ errorCode: 0 } & PartitionOffsets) | { errorCode: FailureCode }> {
-    const at = await this.locate(topic, partition);
-    if (at === null) return unknownPartition();
-    return { errorCode: 0, ...offsetsOf((await this.indexes.load(at.key)).value) };
+    await this.ready();
+    return this.partitions.offsets(topic, partition);
   }
 
   async batchByTimestamp(topic: string, partition: number, query: TimestampQuery): Promise<StoredBatch | null> {
-    const at = await this.locate(topic, partition);
-    if (at === null) return null;
-    const index = (await this.indexes.load(at.key)).value;
-    return new PartitionReader(this.objects, at.prefix).byTimestamp(index, query);
+    await this.ready();
+    return this.partitions.batchByTimestamp(topic, partition, query);
   }
 
   async waitForAppend(partitions: readonly TopicPartition[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.closed || signal?.aborted) return;
-    // Callers listen before they read, so the wait is registered before the first await; only
-    // partitions of topics this broker has not seen yet are looked up first.
-    const keys: string[] = [];
-    const unseen: TopicPartition[] = [];
-    for (const p of partitions) {
-      const info = this.topics.peek(p.topic);
-      if (info === undefined) unseen.push(p);
-      else if (info !== null && p.partition >= 0 && p.partition < info.partitionCount) keys.push(this.keys.index(info.topicId, p.partition));
+    if (!this.connection.ready) {
+      await this.connection.wait(Math.min(timeoutMs, this.tuning.requestTimeoutMs)).catch(() => {});
+      return;
     }
-    const started = performance.now();
-    for (const p of unseen) {
-      const at = await this.locate(p.topic, p.partition).catch(() => null);
-      if (at !== null) keys.push(at.key);
-    }
-    const waiting = this.appends.wait(keys, timeoutMs - (performance.now() - started), signal);
-    // A partition never read here has no known high watermark to compare with: learn it now.
-    await Promise.all(keys.filter((k) => this.indexes.peek(k) === undefined).map((k) => this.indexes.load(k).catch(() => {})));
-    await waiting;
+    await this.partitions.waitForAppend(partitions, timeoutMs, signal);
   }
 
   async initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult> {
@@ -241,9 +200,7 @@ export class S3Engine implements Engine {
     this.closed = true;
     this.connection.close();
     await this.maintenance.stop();
-    const drained = Promise.all([...this.writers.values()].map((w) => w.idle()));
-    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, this.tuning.commitTimeoutMs))]);
-    this.appends.close();
+    await this.partitions.close(this.tuning.commitTimeoutMs);
     this.groups.close();
     await Promise.all(this.background);
     this.store.close();
@@ -251,42 +208,21 @@ export class S3Engine implements Engine {
 
   /** Pending waitForAppend and waitForGroupChange registrations (for leak checks in tests). */
   get pendingWaiters(): number {
-    return this.appends.waiters + this.groups.waiters;
+    return this.partitions.waiters + this.groups.waiters;
   }
 
   private async ready(): Promise<void> {
     if (!this.connection.ready) await this.connection.wait(this.tuning.requestTimeoutMs);
   }
 
-  /** The partition's keys, or null for an unknown topic or partition. */
-  private async locate(topic: string, partition: number): Promise<Located | null> {
-    await this.ready();
-    if (!Number.isInteger(partition) || partition < 0) return null;
-    let info = await this.topics.get(topic);
-    // Partitions added through another broker show up before the cached metadata expires.
-    if (info !== null && partition >= info.partitionCount) info = await this.topics.get(topic, true);
-    if (info === null || partition >= info.partitionCount) return null;
-    return { topicId: info.topicId, key: this.keys.index(info.topicId, partition), prefix: this.keys.partitionPrefix(info.topicId, partition) };
-  }
-
-  private writer(at: Located): PartitionWriter {
-    let writer = this.writers.get(at.key);
-    if (writer === undefined) {
-      const context = { store: this.store, key: at.key, prefix: at.prefix, cache: this.indexes, objects: this.objects, tuning: this.tuning, speculation: this.speculation };
-      writer = new PartitionWriter(context, { data: () => newDataName(), segment: () => newSegmentName() });
-      this.writers.set(at.key, writer);
-    }
-    return writer;
-  }
-
-  private async removeAll(prefix: string): Promise<void> {
+  /** Deletes a deleted topic's data and segments (its index tombstones stay for maintenance). */
+  private async removeRecords(topicId: string): Promise<void> {
     try {
-      for await (const o of listAll(this.store, prefix)) {
-        await this.store.delete(o.key);
-        this.indexes.forget(o.key);
+      for await (const o of listAll(this.store, this.keys.topicIdPrefix(topicId))) {
+        if (!o.key.endsWith("/index.json")) await this.store.delete(o.key);
       }
     } catch (e) {
-      this.log.warn("s3 cleanup of a deleted topic stopped; maintenance will finish it", { prefix, error: e instanceof Error ? e.message : String(e) });
+      this.log.warn("s3 cleanup of a deleted topic stopped; maintenance will finish it", { topicId, error: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -294,8 +230,4 @@ export class S3Engine implements Engine {
     this.background.add(task);
     void task.finally(() => this.background.delete(task));
   }
-}
-
-function offsetsOf(index: PartitionIndex): PartitionOffsets {
-  return { logStartOffset: index.logStartOffset, highWatermark: index.highWatermark, lastStableOffset: index.highWatermark };
 }

@@ -76,6 +76,7 @@ export function chooseRoll(index: PartitionIndex, limits: RollLimits, name: stri
 /** `base` with the roll applied, or null when `base` no longer holds what the roll replaces. */
 export function applyRoll(base: PartitionIndex, roll: Roll): PartitionIndex | null {
   const { ref, segment, replaces } = roll;
+  if (base.deleted) return null;
   if (replaces.kind === "entries") {
     const first = base.entries[0];
     const last = base.entries[replaces.count - 1];

@@ -68,11 +68,11 @@ export class Topics {
     );
   }
 
-  /** The topic's id if this call deleted it (the tombstone is written), else null. */
-  async delete(name: string): Promise<string | null> {
-    return compareAndSwap<TopicDoc, string | null>(this.target, this.key(name), ({ value }) => {
+  /** The topic this call deleted (its tombstone is written), else null. */
+  async delete(name: string): Promise<TopicInfo | null> {
+    return compareAndSwap<TopicDoc, TopicInfo | null>(this.target, this.key(name), ({ value }) => {
       const { topic } = value;
-      return topic !== null ? { write: { ...value, topic: null }, then: () => topic.topicId } : { answer: null };
+      return topic !== null ? { write: { ...value, topic: null }, then: () => clone(topic) } : { answer: null };
     });
   }
 
@@ -86,6 +86,11 @@ export class Topics {
     const { topic } = (await this.cache.load(key)).value;
     this.checkedAt.set(key, now);
     return topic === null ? null : clone(topic);
+  }
+
+  /** Makes the next get() ask the store. */
+  stale(name: string): void {
+    this.checkedAt.delete(this.key(name));
   }
 
   /** The cached topic without asking the store: undefined when nothing is cached. */
