@@ -1,11 +1,15 @@
 // The S3 engine against a real Ceph radosgw (started by scripts/ceph-rgw-up.sh, ~12 s): the same
-// engine conformance suite as on the test server. radosgw wants If-Match without quotes and
-// answers 412 for If-Match on a missing key; the engine finds that out at start.
+// engine conformance suite as on the test server, then three engines and six idempotent producers
+// on one partition. radosgw wants If-Match without quotes and answers 412 for If-Match on a
+// missing key; the engine finds that out at start.
 
-import { afterAll, beforeAll } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Engine } from "../../src/storage/engine.ts";
 import { cephAvailable, startCeph, type Ceph } from "../support/ceph.ts";
+import { readAll } from "../storage/conformance/context.ts";
 import { runEngineConformance } from "../storage/conformance.ts";
-import { s3Fixture, type S3Target } from "../storage/s3-fixture.ts";
+import { testBatch } from "../storage/record-batch.ts";
+import { openS3, s3Fixture, uniquePrefix, type S3Target } from "../storage/s3-fixture.ts";
 
 if (!cephAvailable()) throw new Error("radosgw is not installed: apt-get install radosgw ceph-mon ceph-osd ceph-common uuid-runtime");
 
@@ -22,3 +26,35 @@ afterAll(async () => {
 
 runEngineConformance("s3 on Ceph radosgw", () => s3Fixture(target));
 runEngineConformance("s3 on Ceph radosgw (tiny index, commits one at a time)", () => s3Fixture(target, { indexMaxEntries: 4, indexKeepEntries: 2, segmentFanout: 2, speculativeCommits: false }));
+
+test("three engines, six idempotent producers, one partition: every acknowledged batch once, contiguous", async () => {
+  const prefix = uniquePrefix("ceph-concurrency");
+  const brokers: Engine[] = await Promise.all([0, 1, 2].map(() => openS3(target, prefix)));
+  const [first] = brokers as [Engine];
+  expect((await first.createTopic({ name: "t", partitionCount: 1, replicationFactor: 1, configs: {} })).errorCode).toBe(0);
+  const acknowledged = new Map<string, number>();
+  await Promise.all(
+    Array.from({ length: 6 }, async (_, p) => {
+      const init = await brokers[p % 3]!.initProducerId({ transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1 });
+      if (init.errorCode !== 0) throw new Error("initProducerId failed");
+      for (let i = 0, sequence = 0; i < 40; i++) {
+        const recordCount = 1 + ((p + i) % 3);
+        const payload = `p${p}-b${i}`;
+        const result = await brokers[(p + i) % 3]!.append("t", 0, testBatch({ producerId: init.producerId, producerEpoch: 0, baseSequence: sequence, recordCount, payload }));
+        if (result.errorCode !== 0) throw new Error(`append failed with ${result.errorCode}`);
+        acknowledged.set(payload, result.baseOffset);
+        sequence += recordCount;
+      }
+    }),
+  );
+  const stored = await readAll(first, "t", 0);
+  let next = 0;
+  const found = new Map<string, number>();
+  for (const batch of stored) {
+    expect(batch.baseOffset).toBe(next);
+    next = batch.lastOffset + 1;
+    found.set(new TextDecoder().decode(batch.bytes).match(/p\d+-b\d+/)?.[0] ?? "", batch.baseOffset);
+  }
+  expect(found).toEqual(acknowledged);
+  await Promise.all(brokers.map((e) => e.close()));
+}, 60_000);

@@ -44,7 +44,7 @@ test("concurrent appends to one partition share data objects and index writes", 
 
 test("a commit whose answer is lost is found in the index, never written twice", async () => {
   const { engine } = await topicOn({ commitAttempts: 50 });
-  server.faults.set({ dropAfterRate: 0.4, operations: ["PutObject"] });
+  server.faults.set({ dropAfterRate: 0.3, operations: ["PutObject"] });
   const sent = Array.from({ length: 40 }, (_, i) => testBatch({ recordCount: 1 + (i % 3), payload: `lost-${i}` }));
   for (const batch of sent.slice(0, 20)) expect((await engine.append("t", 0, batch)).errorCode).toBe(0);
   await Promise.all(sent.slice(20).map((b) => engine.append("t", 0, b)));
@@ -132,4 +132,17 @@ test("a broker whose metadata predates a delete and re-create cannot commit to t
   expect(await stale.append("t", 0, testBatch({ payload: "after" }))).toMatchObject({ errorCode: 0, baseOffset: 0 });
   const stored = await readAll(engine, "t", 0);
   expect(stored.map((b) => new TextDecoder().decode(b.bytes).includes("after"))).toEqual([true]);
+});
+
+test("a broker that has not seen a producer's latest batch does not refuse its next one", async () => {
+  const { engine, prefix } = await topicOn();
+  const other = await openS3(target, prefix);
+  engines.push(other);
+  const send = (e: S3Engine, baseSequence: number) => e.append("t", 0, testBatch({ producerId: 77, producerEpoch: 0, baseSequence, recordCount: 2 }));
+  expect(await send(engine, 0)).toMatchObject({ errorCode: 0, baseOffset: 0 });
+  expect(await send(other, 2)).toMatchObject({ errorCode: 0, baseOffset: 2 });
+  // `engine` last saw the index before sequence 2 landed: in its copy, 4 follows a gap.
+  expect(await send(engine, 4)).toMatchObject({ errorCode: 0, baseOffset: 4 });
+  // A real gap is still refused, after the same check.
+  expect((await send(other, 9)).errorCode).toBe(ErrorCodes.OUT_OF_ORDER_SEQUENCE_NUMBER);
 });

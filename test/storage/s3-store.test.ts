@@ -113,6 +113,8 @@ describe("a store that cannot be used: one line naming the problem, operations f
   for (const [what, make, bucket, message] of cases) {
     test(what, async () => {
       const { engine, lines } = await open(make(), {}, bucket);
+      for (let i = 0; i < 100 && !lines.some((l) => l.includes("ERROR")); i++) await Bun.sleep(50);
+      await Bun.sleep(500);
       const errors = lines.filter((l) => l.includes("ERROR"));
       expect(errors).toHaveLength(1);
       expect(errors[0]).toContain(message);

@@ -8,6 +8,7 @@
 // rest are planned again, with backoff, until their attempts or time run out.
 
 import { StorageError } from "../engine.ts";
+import { ErrorCodes } from "../../protocol/errors.ts";
 import { outcomesFromIndex, planAppend, type BatchOutcome, type DataObject, type PlacedBatch } from "./commit-plan.ts";
 import { entriesOf } from "./landed.ts";
 import type { ImmutableObjects } from "./objects.ts";
@@ -40,7 +41,8 @@ export interface ChainContext {
   onSettled: () => void;
 }
 
-type Status = "preparing" | "ready" | "issued" | "written" | "noop" | "failed" | "rejected";
+/** "verify": nothing to write, but some batch was refused; the refusal must be checked against the index as stored. */
+type Status = "preparing" | "ready" | "issued" | "written" | "noop" | "verify" | "failed" | "rejected";
 
 interface Commit {
   work: Work;
@@ -51,6 +53,8 @@ interface Commit {
   started: number;
   outcomes: BatchOutcome[];
   planned: PartitionIndex | null;
+  /** The ETag of the index a "verify" commit was planned on. */
+  base: string | null;
   sequence: number;
   error: unknown;
   resolve: (outcome: CommitOutcome) => void;
@@ -79,7 +83,7 @@ export class CommitChain {
   /** Queues a commit whose object is durable once `prepared` resolves. */
   add(work: Work, prepared: Promise<void>): Promise<CommitOutcome> {
     return new Promise((resolve) => {
-      const commit: Commit = { work, status: "preparing", attempts: 0, lowestBase: Infinity, started: Date.now(), outcomes: [], planned: null, sequence: 0, error: null, resolve };
+      const commit: Commit = { work, status: "preparing", attempts: 0, lowestBase: Infinity, started: Date.now(), outcomes: [], planned: null, base: null, sequence: 0, error: null, resolve };
       this.commits.push(commit);
       // Idle, and other brokers wrote here lately: look for their commits while the data object
       // is written, rather than learn of them from a failed write.
@@ -108,14 +112,20 @@ export class CommitChain {
   private pump(): void {
     if (this.resyncing || this.broken || this.refreshing) return;
     if (this.tip === null) {
-      void this.resync();
+      if (this.commits.length > 0) void this.resync();
       return;
     }
     for (const commit of this.commits) {
       if (commit.status === "preparing") break;
-      if (commit.status !== "ready") continue;
-      if (this.inFlight > 0 && !this.ctx.speculation.enabled) break;
-      this.plan(commit, this.tip);
+      if (commit.status === "ready") {
+        if (this.inFlight > 0 && !this.ctx.speculation.enabled) break;
+        this.plan(commit, this.tip);
+      }
+      // A refusal is checked once nothing before it is in flight; later commits wait for it.
+      if (commit.status === "verify") {
+        if (this.inFlight === 0) this.verify(commit);
+        break;
+      }
     }
     this.settle();
   }
@@ -129,7 +139,11 @@ export class CommitChain {
       next = plan.appended > 0 ? plan.index : null;
     } else next = applyRoll(base.value, commit.work.roll);
     if (next === null) {
-      commit.status = "noop";
+      // A duplicate's answer holds whatever was committed since; a refusal (a sequence gap, an old
+      // epoch) may be an artefact of an index this broker has not seen the latest of.
+      const refused = commit.outcomes.some((o) => o.kind === "error" && o.errorCode !== ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION);
+      commit.status = refused ? "verify" : "noop";
+      commit.base = base.etag;
       return;
     }
     const body = encodeIndex(next);
@@ -174,16 +188,13 @@ export class CommitChain {
       const attempts = Math.max(0, ...this.commits.map((c) => c.attempts));
       if (this.broken && attempts > 0) await sleep(backoffMs(attempts));
       this.broken = false;
-      let fresh: Versioned<PartitionIndex>;
-      try {
-        fresh = await this.ctx.cache.load(this.ctx.key);
-      } catch (e) {
-        this.tip = null;
-        for (const c of this.commits) if (c.status !== "preparing" && c.status !== "written") this.reject(c, e);
-        return;
-      }
+      const fresh = await this.ctx.cache.load(this.ctx.key);
       this.tip = fresh;
       for (const c of this.commits) await this.reconsider(c, fresh.value);
+    } catch (e) {
+      // The store is out of reach: fail what waits rather than guess; the next commit starts over.
+      this.tip = null;
+      for (const c of this.commits) if (c.status !== "preparing" && c.status !== "written") this.reject(c, e);
     } finally {
       this.resyncing = false;
     }
@@ -193,13 +204,13 @@ export class CommitChain {
 
   /** After a failure: a commit landed, is tried again, or has run out of attempts. */
   private async reconsider(c: Commit, fresh: PartitionIndex): Promise<void> {
-    if (c.status === "noop") c.status = "ready";
+    if (c.status === "noop" || c.status === "verify") c.status = "ready";
     if (c.status !== "failed") return;
     // Even a plain 412 may hide a landing: the HTTP client can resend a write after a reset
     // connection, and the resend then fails the condition the first attempt used up.
     if (c.work.kind === "append") {
       const { data, batches } = c.work;
-      const entries = await entriesOf(fresh, data.name, c.lowestBase, this.ctx.objects, this.ctx.prefix).catch(() => null);
+      const entries = await entriesOf(fresh, data.name, c.lowestBase, this.ctx.objects, this.ctx.prefix);
       if (entries !== null) {
         c.outcomes = outcomesFromIndex(fresh, entries, batches);
         c.status = "written";
@@ -232,6 +243,27 @@ export class CommitChain {
     }
     if (this.commits.length === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     if (settled) this.ctx.onSettled();
+  }
+
+  /** Answers a refusal only if the index it was planned on is still the stored one; plans again if not. */
+  private verify(commit: Commit): void {
+    this.refreshing = true;
+    this.ctx.cache
+      .load(this.ctx.key)
+      .then(
+        (fresh) => {
+          if (fresh.etag === commit.base) commit.status = "noop";
+          else {
+            this.tip = fresh;
+            commit.status = "ready";
+          }
+        },
+        (e: unknown) => this.reject(commit, e),
+      )
+      .finally(() => {
+        this.refreshing = false;
+        this.pump();
+      });
   }
 
   /** Revalidates the tip while nothing is in flight, so a commit starts from other brokers' latest. */

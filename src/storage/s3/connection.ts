@@ -15,6 +15,8 @@ export class Connection {
   private problem = "connecting";
   private closed = false;
   private readonly connected: Promise<StoreTraits>;
+  private attempted: () => void = () => {};
+  private readonly firstAttempted = new Promise<void>((resolve) => (this.attempted = resolve));
 
   constructor(
     private readonly store: ObjectStore,
@@ -31,9 +33,9 @@ export class Connection {
     return this.traits !== null;
   }
 
-  /** Resolves with the store's traits once probed; for the first probe at start. */
+  /** Resolves when the first probe has ended, well or badly (or after timeoutMs). */
   firstAttempt(timeoutMs: number): Promise<void> {
-    return Promise.race([this.connected.then(() => {}), sleep(timeoutMs)]);
+    return Promise.race([this.firstAttempted, sleep(timeoutMs)]);
   }
 
   onConnected(then: (traits: StoreTraits) => void): void {
@@ -59,11 +61,14 @@ export class Connection {
         this.store.quotedIfMatch = traits.quotedIfMatch;
         this.traits = traits;
         this.log.info("s3 storage ready", { location: this.where, ifMatch: traits.quotedIfMatch ? "quoted" : "bare", md5Etags: traits.md5Etags });
+        this.attempted();
         return traits;
       } catch (e) {
-        const problem = e instanceof Error ? e.message : String(e);
+        // StorageError messages start with their code; the reason alone is kept.
+        const problem = e instanceof StorageError ? e.message.replace(/^[a-z-]+: /, "") : e instanceof Error ? e.message : String(e);
         if (problem !== this.problem) this.log.error(`s3 storage unavailable: ${problem}`, { location: this.where, retrying: true });
         this.problem = problem;
+        this.attempted();
         await sleep(Math.min(5_000, 250 * 2 ** Math.min(attempt, 5)));
       }
     }

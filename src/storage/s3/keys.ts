@@ -12,10 +12,6 @@ export class Keys {
     return `${this.topicsPrefix()}${encodeURIComponent(name)}.json`;
   }
 
-  topicName(key: string): string {
-    return decodeURIComponent(key.slice(this.topicsPrefix().length, -".json".length));
-  }
-
   partitionsPrefix(): string {
     return `${this.prefix}partitions/`;
   }

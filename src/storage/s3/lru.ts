@@ -29,15 +29,4 @@ export class Lru<V> {
       this.total -= e.size;
     }
   }
-
-  delete(key: string): void {
-    const old = this.entries.get(key);
-    if (old === undefined) return;
-    this.entries.delete(key);
-    this.total -= old.size;
-  }
-
-  get size(): number {
-    return this.total;
-  }
 }

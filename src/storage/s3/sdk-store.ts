@@ -1,6 +1,6 @@
-// ObjectStore over @aws-sdk/client-s3 (on Bun's fetch). The SDK's own retries are off (maxAttempts 1): a
-// conditional PUT retried after a lost answer would fail its own condition, so retries are decided
-// here, per operation. Flexible checksums are limited to operations that require them, so bodies
+// ObjectStore over @aws-sdk/client-s3, on Bun's fetch. The SDK's own retries are off
+// (maxAttempts 1): a conditional PUT retried after a lost answer would fail its own condition, so
+// retries are decided here, per operation. Flexible checksums are limited to operations that require them, so bodies
 // go out plain (radosgw and other S3-compatibles differ in what trailers they accept).
 
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -35,7 +35,7 @@ export class SdkObjectStore implements ObjectStore {
 
   constructor(
     settings: S3Settings,
-    private readonly attempts = 4,
+    private readonly attempts = 8,
   ) {
     this.client = new S3Client({
       ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
@@ -69,14 +69,8 @@ export class SdkObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array, condition: PutCondition): Promise<PutResult> {
-    const command = () =>
-      new PutObjectCommand({
-      Bucket: this.bucket,
-      Key: key,
-      Body: body,
-      ContentLength: body.byteLength,
-      ...(condition === null ? {} : "ifMatch" in condition ? { IfMatch: this.quotedIfMatch ? `"${condition.ifMatch}"` : condition.ifMatch } : { IfNoneMatch: "*" }),
-      });
+    const precondition = condition === null ? {} : "ifMatch" in condition ? { IfMatch: this.quotedIfMatch ? `"${condition.ifMatch}"` : condition.ifMatch } : { IfNoneMatch: "*" };
+    const command = () => new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: body.byteLength, ...precondition });
     const send = async (): Promise<PutResult> => {
       try {
         const out = await this.client.send(command());

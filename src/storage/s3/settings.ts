@@ -100,7 +100,7 @@ const NUMERIC: Record<string, [NumericTuning, number]> = {
   "producer-id-expiration-ms": ["producerIdExpirationMs", 1],
 };
 
-export const TUNING_PARAMETERS = [...Object.keys(NUMERIC), "speculative-commits", "etag-style", "path-style"];
+const TUNING_PARAMETERS = [...Object.keys(NUMERIC), "speculative-commits", "etag-style", "path-style"];
 
 function flag(value: string, what: string): boolean {
   if (/^(true|1|yes)$/i.test(value)) return true;
