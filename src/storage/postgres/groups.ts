@@ -2,24 +2,9 @@
 // offsets. Every group write NOTIFYs tansu_group with the group id, so waiters on every broker wake.
 
 import type { CommittedOffset, GroupWriteResult, StoredGroup, TopicPartition } from "../engine.ts";
+import { committedOffset, type GroupRow, type OffsetRow, storedGroup } from "../group-rows.ts";
 import { query, type Db } from "./connect.ts";
 
-interface GroupRow {
-  group_id: string;
-  version: number;
-  state: string;
-}
-
-interface OffsetRow {
-  topic: string;
-  partition: number;
-  offset: number;
-  leader_epoch: number;
-  metadata: string | null;
-  commit_timestamp: number;
-}
-
-const storedGroup = (row: GroupRow): StoredGroup => ({ groupId: row.group_id, version: String(row.version), state: row.state });
 
 export async function getGroup(db: Db, groupId: string): Promise<StoredGroup | null> {
   const [row] = await query<GroupRow>(db, "group", [groupId]);
@@ -63,14 +48,7 @@ export async function fetchOffsets(db: Db, groupId: string, partitions: readonly
     partitions === null
       ? await query<OffsetRow>(db, "offsets", [groupId])
       : await query<OffsetRow>(db, "offsets-of", [groupId, JSON.stringify(partitions.map(({ topic, partition }) => ({ topic, partition })))]);
-  return rows.map((r) => ({
-    topic: r.topic,
-    partition: r.partition,
-    offset: r.offset,
-    leaderEpoch: r.leader_epoch,
-    metadata: r.metadata,
-    commitTimestamp: r.commit_timestamp,
-  }));
+  return rows.map(committedOffset);
 }
 
 export async function deleteOffsets(db: Db, groupId: string, partitions: readonly TopicPartition[]): Promise<void> {

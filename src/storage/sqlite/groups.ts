@@ -2,24 +2,9 @@
 // inside a transaction the engine opens; writes inside BEGIN IMMEDIATE.
 
 import type { CommittedOffset, GroupWriteResult, StoredGroup, TopicPartition } from "../engine.ts";
+import { committedOffset, type GroupRow, type OffsetRow, storedGroup } from "../group-rows.ts";
 import type { Statements } from "./statements.ts";
 
-interface GroupRow {
-  group_id: string;
-  version: number;
-  state: string;
-}
-
-interface OffsetRow {
-  topic: string;
-  partition: number;
-  offset: number;
-  leader_epoch: number;
-  metadata: string | null;
-  commit_timestamp: number;
-}
-
-const storedGroup = (row: GroupRow): StoredGroup => ({ groupId: row.group_id, version: String(row.version), state: row.state });
 
 export function getGroup(s: Statements, groupId: string): StoredGroup | null {
   const row = s.get<GroupRow>("group", groupId);
@@ -57,14 +42,7 @@ export function fetchOffsets(s: Statements, groupId: string, partitions: readonl
     partitions === null
       ? s.all<OffsetRow>("offsets", groupId)
       : partitions.flatMap((p) => s.get<OffsetRow>("offset", groupId, p.topic, p.partition) ?? []);
-  return rows.map((r) => ({
-    topic: r.topic,
-    partition: r.partition,
-    offset: r.offset,
-    leaderEpoch: r.leader_epoch,
-    metadata: r.metadata,
-    commitTimestamp: r.commit_timestamp,
-  }));
+  return rows.map(committedOffset);
 }
 
 export function deleteOffsets(s: Statements, groupId: string, partitions: readonly TopicPartition[]): void {
