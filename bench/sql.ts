@@ -1,4 +1,5 @@
 // SQL engines vs the raw limit of the same database in the same run (by hand: bun bench/sql.ts [records]).
+// BENCH_SQL=sqlite or BENCH_SQL=postgres runs only that half (default: both).
 // kcat (librdkafka) sends RECORDS × 100-byte records to one partition through a broker on each
 // engine; then the same rows go straight into the same table shape without the broker:
 //   SQLite      the batches the broker stored, re-inserted as prepared inserts, one transaction
@@ -146,9 +147,11 @@ async function postgresql(): Promise<void> {
   }
 }
 
+const only = process.env.BENCH_SQL ?? "";
+if (only !== "" && only !== "sqlite" && only !== "postgres") throw new Error(`BENCH_SQL=${only}: expected sqlite or postgres`);
 try {
-  await sqlite();
-  await postgresql();
+  if (only !== "postgres") await sqlite();
+  if (only !== "sqlite") await postgresql();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

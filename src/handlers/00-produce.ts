@@ -37,7 +37,7 @@ async function producePartition(broker: Broker, topic: TopicInfo | null, index: 
   }
   const { batch, header } = check;
   if (header.isTransactional) return answer(index, ErrorCodes.INVALID_TXN_STATE, "transactions are not supported yet");
-  const rejected = await checkSchema(broker, topic, check.records);
+  const rejected = await checkSchema(broker, topic, batch);
   if (rejected !== null) {
     broker.log.debug("produce rejected by schema", { topic: topic.name, partition: index, error: rejected.errorMessage });
     return answer(index, rejected.errorCode, rejected.errorMessage, { recordErrors: rejected.recordErrors });

@@ -13,7 +13,7 @@
 import type { Broker } from "../../broker.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
 import type { ProduceResponseBatchIndexAndErrorMessage } from "../../protocol/generated/index.ts";
-import type { KafkaRecord } from "../../protocol/records/index.ts";
+import { decodeBatch } from "../../protocol/records/index.ts";
 import { checkRecord } from "../../schema/types.ts";
 import type { TopicInfo } from "../../storage/engine.ts";
 import { topicConfigValue } from "../../topics/configs.ts";
@@ -24,7 +24,8 @@ export interface SchemaRejection {
   recordErrors: ProduceResponseBatchIndexAndErrorMessage[];
 }
 
-export async function checkSchema(broker: Broker, topic: TopicInfo, records: readonly KafkaRecord[]): Promise<SchemaRejection | null> {
+/** `batch` has passed checkProducedBatch; its records are decoded only when the topic has a schema. */
+export async function checkSchema(broker: Broker, topic: TopicInfo, batch: Uint8Array): Promise<SchemaRejection | null> {
   if (broker.schemas === undefined || topicConfigValue(broker.config, topic, "tansu.schema.validation") === "false") return null;
   const found = await broker.schemas.lookup(topic.name);
   switch (found.kind) {
@@ -35,6 +36,7 @@ export async function checkSchema(broker: Broker, topic: TopicInfo, records: rea
     case "unavailable":
       return { errorCode: ErrorCodes.KAFKA_STORAGE_ERROR, errorMessage: found.message, recordErrors: [] };
   }
+  const { records } = decodeBatch(batch, { verifyCrc: false });
   const recordErrors: ProduceResponseBatchIndexAndErrorMessage[] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;

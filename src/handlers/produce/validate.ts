@@ -1,16 +1,17 @@
 // The checks Kafka makes on a produced batch before it is stored (Kafka's LogValidator facts):
 // exactly one batch per partition (magic 2, v3+), a valid CRC, lastOffsetDelta + 1 == recordCount,
 // records that decode, no control batches from clients, zstd only with Produce v7+, the topic's
-// max.message.bytes and timestamp bounds.
+// max.message.bytes and timestamp bounds. Records are scanned, not built: only schema validation
+// (schema.ts) needs them decoded.
 
 import type { BrokerConfig } from "../../config.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
 import { DecodeError } from "../../protocol/primitives.ts";
-import { type BatchHeader, decodeBatch, type KafkaRecord, splitBatches, validateBatch } from "../../protocol/records/index.ts";
+import { type BatchHeader, type RecordsScan, scanRecords, splitBatches, validateBatch } from "../../protocol/records/index.ts";
 import type { TopicInfo } from "../../storage/engine.ts";
 import { topicConfigValue } from "../../topics/configs.ts";
 
-export type BatchCheck = { ok: true; batch: Uint8Array; header: BatchHeader; records: KafkaRecord[]; logAppendTime: boolean } | { ok: false; errorCode: number; errorMessage: string };
+export type BatchCheck = { ok: true; batch: Uint8Array; header: BatchHeader; logAppendTime: boolean } | { ok: false; errorCode: number; errorMessage: string };
 
 const fail = (errorCode: number, errorMessage: string): BatchCheck => ({ ok: false, errorCode, errorMessage });
 
@@ -33,29 +34,22 @@ export function checkProducedBatch(records: Uint8Array | null, topic: TopicInfo,
   const maxMessageBytes = Number(topicConfigValue(config, topic, "max.message.bytes"));
   if (batch.length > maxMessageBytes) return fail(ErrorCodes.MESSAGE_TOO_LARGE, `batch of ${batch.length} bytes exceeds max.message.bytes ${maxMessageBytes}`);
 
-  let records_;
+  const logAppendTime = topicConfigValue(config, topic, "message.timestamp.type") === "LogAppendTime";
+  const timestampBounds = logAppendTime
+    ? undefined
+    : { now, beforeMaxMs: Number(topicConfigValue(config, topic, "message.timestamp.before.max.ms")), afterMaxMs: Number(topicConfigValue(config, topic, "message.timestamp.after.max.ms")) };
+  let scan: RecordsScan;
   try {
-    records_ = decodeBatch(batch, { verifyCrc: false }).records;
+    scan = scanRecords(batch, header, { timestampBounds });
   } catch (e) {
     if (e instanceof DecodeError) return fail(ErrorCodes.CORRUPT_MESSAGE, e.message);
     throw e;
   }
-  if (records_.length !== header.recordCount) return fail(ErrorCodes.CORRUPT_MESSAGE, `recordCount ${header.recordCount} but ${records_.length} records`);
-  for (let i = 0; i < records_.length; i++) {
-    if (records_[i]!.offsetDelta !== i) return fail(ErrorCodes.INVALID_RECORD, `record ${i} has offsetDelta ${records_[i]!.offsetDelta}`);
-  }
+  if (scan.offsetDeltaMismatchAt >= 0) return fail(ErrorCodes.INVALID_RECORD, `record ${scan.offsetDeltaMismatchAt} has offsetDelta ${scan.mismatchedOffsetDelta}`);
   const compacted = topicConfigValue(config, topic, "cleanup.policy").split(",").includes("compact");
-  if (compacted && records_.some((r) => r.key === null)) return fail(ErrorCodes.INVALID_RECORD, "records of a compacted topic need a key");
-
-  const logAppendTime = topicConfigValue(config, topic, "message.timestamp.type") === "LogAppendTime";
-  if (!logAppendTime) {
-    const before = Number(topicConfigValue(config, topic, "message.timestamp.before.max.ms"));
-    const after = Number(topicConfigValue(config, topic, "message.timestamp.after.max.ms"));
-    for (const r of records_) {
-      if (now - r.timestamp > before || r.timestamp - now > after) {
-        return fail(ErrorCodes.INVALID_TIMESTAMP, `timestamp ${r.timestamp} of offset delta ${r.offsetDelta} is outside the topic's allowed range`);
-      }
-    }
+  if (compacted && scan.hasNullKey) return fail(ErrorCodes.INVALID_RECORD, "records of a compacted topic need a key");
+  if (scan.timestampOutOfRangeAt >= 0) {
+    return fail(ErrorCodes.INVALID_TIMESTAMP, `timestamp ${scan.outOfRangeTimestamp} of offset delta ${scan.outOfRangeOffsetDelta} is outside the topic's allowed range`);
   }
-  return { ok: true, batch, header, records: records_, logAppendTime };
+  return { ok: true, batch, header, logAppendTime };
 }
