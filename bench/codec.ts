@@ -3,7 +3,7 @@
 // bytes (the raw limit); then record batches, CRC-32C and compression (bench/codec-records.ts).
 
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from "../src/protocol/frame.ts";
-import { FetchApi, type FetchResponse, ProduceApi, type ProduceRequest } from "../src/protocol/generated/index.ts";
+import { apisByKey, FetchApi, type FetchResponse, ProduceApi, type ProduceRequest } from "../src/protocol/generated/index.ts";
 import { Writer } from "../src/protocol/primitives.ts";
 import { encodeBatch } from "../src/protocol/records/index.ts";
 
@@ -69,7 +69,7 @@ const raw = measure("raw copy of the request bytes (limit)", frame.length, () =>
 console.log(raw);
 console.log(
   measure("Produce v9 request decode + encode", frame.length, () => {
-    const d = decodeRequest(frame.subarray(4));
+    const d = decodeRequest(frame.subarray(4), (k) => apisByKey.get(k));
     if (!d.ok) throw d.error;
     w.pos = 0;
     encodeRequest(ProduceApi, d.header, d.body as ProduceRequest, w);

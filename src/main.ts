@@ -1,9 +1,8 @@
 #!/usr/bin/env bun
 // CLI entry: tansu broker | topic | cat. Configuration errors print one line and exit 2.
+// Each command is loaded only when it runs: the compiled binary is split into chunks, so a broker
+// never evaluates the client or the CLI tools, and starts sooner.
 
-import { startBroker } from "./commands/broker.ts";
-import { catCommand } from "./commands/cat.ts";
-import { topicCommand } from "./commands/topic.ts";
 import { BROKER_OPTIONS, brokerConfig, ConfigError } from "./config.ts";
 
 const USAGE = `usage: tansu <command> [flags]
@@ -31,16 +30,18 @@ async function main(argv: readonly string[]): Promise<number> {
         process.once("SIGTERM", () => resolve("SIGTERM"));
         process.once("SIGINT", () => resolve("SIGINT"));
       });
-      const running = await startBroker(brokerConfig(rest, process.env));
+      const config = brokerConfig(rest, process.env);
+      const { startBroker } = await import("./commands/broker.ts");
+      const running = await startBroker(config);
       const signal = await signalled;
       running.broker.log.info("shutting down", { signal });
       await running.stop();
       return 0;
     }
     case "topic":
-      return topicCommand(rest, process.env);
+      return (await import("./commands/topic.ts")).topicCommand(rest, process.env);
     case "cat":
-      return catCommand(rest, process.env);
+      return (await import("./commands/cat.ts")).catCommand(rest, process.env);
     case undefined:
     case "help":
     case "--help":

@@ -5,6 +5,7 @@
 import { decodeRequest, encodeResponse } from "../../src/protocol/frame.ts";
 import {
   ApiVersionsApi,
+  apisByKey,
   FetchApi,
   type FetchRequest,
   ListOffsetsApi,
@@ -30,7 +31,7 @@ export function startSink(port = 0): { port: number; stop(): void } {
   };
   let advertisedPort = 0;
   const answer = (frame: Uint8Array): Uint8Array | null => {
-    const d = decodeRequest(frame);
+    const d = decodeRequest(frame, (k) => apisByKey.get(k));
     if (!d.ok) return null;
     const { apiKey, apiVersion: v, correlationId: c } = d.header;
     switch (apiKey) {

@@ -362,8 +362,8 @@ export function emitIndex(apis: Api[]): string {
   lines.push("");
   for (const api of apis) lines.push(`export * from "./${kebab(api.name)}.ts";`);
   lines.push("");
-  lines.push(`/** Every API a broker listens for, by API key. */`);
-  lines.push(`export const apisByKey: ReadonlyMap<number, ApiMessages<unknown, unknown>> = new Map<number, ApiMessages<unknown, unknown>>([`);
+  lines.push(`/** Every API a broker listens for, by API key. Pure: a bundle that never reads it leaves out the codecs only it names. */`);
+  lines.push(`export const apisByKey: ReadonlyMap<number, ApiMessages<unknown, unknown>> = /* @__PURE__ */ new Map<number, ApiMessages<unknown, unknown>>([`);
   for (const api of apis) lines.push(`  [${api.apiKey}, ${api.name}Api as ApiMessages<unknown, unknown>],`);
   lines.push(`]);`);
   lines.push("");

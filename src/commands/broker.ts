@@ -60,6 +60,8 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
     schemas: registry?.href,
     cluster: config.clusterId,
     node: config.nodeId,
+    // since the process started (performance's time origin)
+    startMs: performance.now().toFixed(1),
   });
   // after the Kafka listener: a scaled-to-zero broker's first client should not wait for it
   let admin: AdminServer | null = null;

@@ -2,7 +2,6 @@
 // that cannot be read comes back as a DecodeError with the byte where reading stopped.
 
 import type { ApiMessages } from "./api.ts";
-import { apisByKey } from "./generated/index.ts";
 import {
   type RequestHeader,
   readRequestHeaderPrefix,
@@ -28,13 +27,16 @@ function withSize(w: Writer, write: () => void): Uint8Array {
   return w.finish();
 }
 
-/** Decodes a request frame without its size prefix. */
-export function decodeRequest(frame: Uint8Array): DecodedRequest {
+/** The codecs a decoder knows: Kafka's every API (`apisByKey`), or only those a broker answers. */
+export type ApiLookup = (apiKey: number) => ApiMessages<unknown, unknown> | undefined;
+
+/** Decodes a request frame without its size prefix; a key `apiOf` does not know is a DecodeError. */
+export function decodeRequest(frame: Uint8Array, apiOf: ApiLookup): DecodedRequest {
   const r = new Reader(frame);
   let prefix: Pick<RequestHeader, "apiKey" | "apiVersion" | "correlationId"> | undefined;
   try {
     prefix = readRequestHeaderPrefix(r);
-    const api = apisByKey.get(prefix.apiKey);
+    const api = apiOf(prefix.apiKey);
     if (api === undefined) return { ok: false, error: new DecodeError("unsupported-version", 0, `unknown API key ${prefix.apiKey}`), header: prefix };
     if (prefix.apiVersion < api.minVersion || prefix.apiVersion > api.maxVersion) {
       return { ok: false, error: new DecodeError("unsupported-version", 2, `${api.name} v${prefix.apiVersion}`), header: prefix };

@@ -35,7 +35,8 @@ function unsupportedApiVersions(broker: Broker, correlationId: number): Dispatch
 
 /** Decodes a frame and prepares its handling; `run` does the work (the caller decides when). */
 export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, clientAddress?: string): Dispatched {
-  const decoded = decodeRequest(frame);
+  // only the APIs this broker answers are decoded: a key it has no handler for closes the connection
+  const decoded = decodeRequest(frame, (apiKey) => broker.handlers.get(apiKey)?.api);
   if (!decoded.ok) {
     const h = decoded.header;
     if (h !== undefined && h.apiKey === API_VERSIONS_KEY && decoded.error.code === "unsupported-version") {
@@ -48,8 +49,7 @@ export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, 
   const handler = broker.handlers.get(header.apiKey);
   if (handler === undefined || header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
     if (header.apiKey === API_VERSIONS_KEY) return { handler: null, run: async () => unsupportedApiVersions(broker, header.correlationId) };
-    const why = handler === undefined ? `unsupported API ${decoded.api.name} (key ${header.apiKey})` : `unsupported version ${decoded.api.name} v${header.apiVersion}`;
-    return { handler: null, run: async () => ({ response: null, close: why }) };
+    return { handler: null, run: async () => ({ response: null, close: `unsupported version ${decoded.api.name} v${header.apiVersion}` }) };
   }
   const { observer } = broker;
   const receivedAt = observer === undefined ? 0 : performance.now();

@@ -4,7 +4,7 @@
 import type { Socket } from "bun";
 import type { ApiMessages } from "../../src/protocol/api.ts";
 import { decodeRequest, encodeResponse } from "../../src/protocol/frame.ts";
-import { ApiVersionsApi, type ApiVersionsResponse } from "../../src/protocol/generated/index.ts";
+import { ApiVersionsApi, type ApiVersionsResponse, apisByKey } from "../../src/protocol/generated/index.ts";
 import { FrameAssembler } from "../../src/protocol/frames.ts";
 
 const UNSUPPORTED_VERSION = 35;
@@ -62,7 +62,7 @@ export function fakeBroker(ranges: Ranges, onRequest: (request: FakeRequest, con
       },
       data(socket, chunk) {
         for (const frame of socket.data.frames.push(chunk).frames) {
-          const decoded = decodeRequest(frame);
+          const decoded = decodeRequest(frame, (k) => apisByKey.get(k));
           if (!decoded.ok) throw decoded.error;
           const request = { apiKey: decoded.header.apiKey, apiVersion: decoded.header.apiVersion, correlationId: decoded.header.correlationId, body: decoded.body };
           requests.push(request);

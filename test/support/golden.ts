@@ -38,7 +38,7 @@ export interface GoldenIndex {
 
 /** Request frame (size prefix included) → decoded and encoded again. Throws if it does not decode. */
 export function reencodeRequest(frame: Uint8Array): Uint8Array {
-  const decoded = decodeRequest(frame.subarray(4));
+  const decoded = decodeRequest(frame.subarray(4), (k) => apisByKey.get(k));
   if (!decoded.ok) throw new Error(`undecodable request: ${decoded.error.message}`);
   return encodeRequest(decoded.api, decoded.header, decoded.body);
 }

@@ -1,7 +1,7 @@
 // The record batches inside a captured Produce request frame.
 
 import { decodeRequest } from "../../src/protocol/frame.ts";
-import type { ProduceRequest } from "../../src/protocol/generated/index.ts";
+import { apisByKey, type ProduceRequest } from "../../src/protocol/generated/index.ts";
 import { type BatchHeader, readBatchHeader, splitBatches } from "../../src/protocol/records/index.ts";
 
 export const PRODUCE_KEY = 0;
@@ -16,7 +16,7 @@ export interface ProducedBatch {
 
 /** `frame` is a whole request frame, size prefix included; it must be a Produce request. */
 export function produceBatches(frame: Uint8Array): ProducedBatch[] {
-  const decoded = decodeRequest(frame.subarray(4));
+  const decoded = decodeRequest(frame.subarray(4), (k) => apisByKey.get(k));
   if (!decoded.ok) throw new Error(`undecodable request: ${decoded.error.message}`);
   if (decoded.header.apiKey !== PRODUCE_KEY) throw new Error(`not a Produce request: key ${decoded.header.apiKey}`);
   const body = decoded.body as ProduceRequest;

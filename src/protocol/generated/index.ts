@@ -147,8 +147,8 @@ export * from "./write-share-group-state.ts";
 export * from "./delete-share-group-state.ts";
 export * from "./read-share-group-state-summary.ts";
 
-/** Every API a broker listens for, by API key. */
-export const apisByKey: ReadonlyMap<number, ApiMessages<unknown, unknown>> = new Map<number, ApiMessages<unknown, unknown>>([
+/** Every API a broker listens for, by API key. Pure: a bundle that never reads it leaves out the codecs only it names. */
+export const apisByKey: ReadonlyMap<number, ApiMessages<unknown, unknown>> = /* @__PURE__ */ new Map<number, ApiMessages<unknown, unknown>>([
   [0, ProduceApi as ApiMessages<unknown, unknown>],
   [1, FetchApi as ApiMessages<unknown, unknown>],
   [2, ListOffsetsApi as ApiMessages<unknown, unknown>],

@@ -3,19 +3,25 @@
 
 const POLYNOMIAL = 0x82f63b78; // 0x1EDC6F41 bit-reversed
 
-// Slice-by-16: table k maps a byte to its CRC contribution when followed by k zero bytes.
-const TABLE = new Int32Array(16 * 256);
-for (let n = 0; n < 256; n++) {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLYNOMIAL : c >>> 1;
-  TABLE[n] = c;
-}
-for (let n = 0; n < 256; n++) {
-  let c = TABLE[n]!;
-  for (let k = 1; k < 16; k++) {
-    c = TABLE[c & 0xff]! ^ (c >>> 8);
-    TABLE[k * 256 + n] = c;
+// Slice-by-16: table k maps a byte to its CRC contribution when followed by k zero bytes. Built on
+// first use: a loop at module load would be interpreted and JIT-compiled while the broker starts.
+let TABLE: Int32Array | undefined;
+
+function buildTable(): Int32Array {
+  const table = new Int32Array(16 * 256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLYNOMIAL : c >>> 1;
+    table[n] = c;
   }
+  for (let n = 0; n < 256; n++) {
+    let c = table[n]!;
+    for (let k = 1; k < 16; k++) {
+      c = table[c & 0xff]! ^ (c >>> 8);
+      table[k * 256 + n] = c;
+    }
+  }
+  return table;
 }
 
 /**
@@ -23,7 +29,7 @@ for (let n = 0; n < 256; n++) {
  * crc32c(b, crc32c(a)) === crc32c(a ++ b).
  */
 export function crc32c(bytes: Uint8Array, initial = 0): number {
-  const t = TABLE;
+  const t = (TABLE ??= buildTable());
   const b = bytes;
   const n = b.length;
   const end16 = n - (n & 15);
