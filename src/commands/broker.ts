@@ -11,6 +11,7 @@ import { listenKafka } from "../server/listener.ts";
 import type { ServerObserver } from "../server/observer.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngine } from "../storage/open.ts";
+import { engineWhenOpen } from "../storage/when-open.ts";
 
 export interface RunningBroker {
   readonly broker: Broker;
@@ -19,6 +20,13 @@ export interface RunningBroker {
   readonly adminPort: number | null;
   stop(): Promise<void>;
 }
+
+// a 0 ms timer, not setImmediate: immediates run before the event loop polls its sockets, the
+// timer after, so a client that is already waiting is read before storage opens
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** The storage URL without credentials or options, for logs before the engine has described itself. */
+const storageDescription = (url: URL) => `${url.protocol}//${url.host}${url.pathname}`;
 
 function advertise(config: BrokerConfig, boundPort: number): Endpoint {
   const a = config.advertisedListener;
@@ -37,22 +45,22 @@ function advertise(config: BrokerConfig, boundPort: number): Endpoint {
 export async function startBroker(config: BrokerConfig, log: Logger = createLogger(config.logLevel), shared?: Engine): Promise<RunningBroker> {
   const registry = config.schemaRegistry;
   const schemas = registry === null ? undefined : await (await import("../schema/registry.ts")).openSchemaRegistry(registry, log, config.schemaRegistryCheckIntervalMs, process.env);
-  const opened = shared ?? (await openEngine(config.storageEngine));
-  let engine = opened;
+  let instrument = (engine: Engine) => engine;
   let observer: ServerObserver | undefined;
   let metrics: BrokerMetrics | undefined;
   if (config.adminListener !== null) {
     const m = await import("../admin/index.ts");
-    metrics = new m.BrokerMetrics();
-    engine = m.instrumentEngine(opened, metrics);
-    observer = m.metricsObserver(metrics);
+    const brokerMetrics = new m.BrokerMetrics();
+    metrics = brokerMetrics;
+    instrument = (engine) => m.instrumentEngine(engine, brokerMetrics);
+    observer = m.metricsObserver(brokerMetrics);
   }
-  let broker: Broker | undefined;
-  const listener = listenKafka(config.listener, () => {
-    if (broker === undefined) throw new Error("connection before the broker was ready");
-    return broker;
-  });
-  broker = { config, engine, log, advertised: advertise(config, listener.port), handlers: handlerRegistry(), observer, schemas };
+  // The listener comes first and storage opens one event-loop turn later: a client that connected
+  // at once gets its ApiVersions answered while storage opens; requests that need storage wait.
+  const opening = shared !== undefined ? Promise.resolve(shared) : nextTurn().then(() => openEngine(config.storageEngine));
+  const engine = engineWhenOpen(opening.then(instrument), storageDescription(config.storageEngine));
+  const listener = listenKafka(config.listener, () => broker);
+  const broker: Broker = { config, engine, log, advertised: advertise(config, listener.port), handlers: handlerRegistry(), observer, schemas };
   log.info("broker listening", {
     listener: `${config.listener.host}:${listener.port}`,
     advertised: `${broker.advertised.host}:${broker.advertised.port}`,
@@ -63,6 +71,14 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
     // since the process started (performance's time origin)
     startMs: performance.now().toFixed(1),
   });
+  let opened: Engine;
+  try {
+    opened = await opening;
+  } catch (e) {
+    await listener.stop(0);
+    throw e;
+  }
+  log.info("storage open", { storage: opened.description, startMs: performance.now().toFixed(1) });
   // after the Kafka listener: a scaled-to-zero broker's first client should not wait for it
   let admin: AdminServer | null = null;
   if (config.adminListener !== null && metrics !== undefined) {
