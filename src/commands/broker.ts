@@ -90,6 +90,9 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
       throw e;
     }
   }
+  // the compiled binary starts with the JIT held back (package.json's build), so run-once start-up
+  // code is not compiled; from here on, hot request paths tier up as usual
+  Bun.unsafe.setJITPolicy(1);
   let stopping: Promise<void> | undefined;
   return {
     broker,
