@@ -1,5 +1,6 @@
 // SQL engines vs the raw limit of the same database in the same run (by hand: bun bench/sql.ts [records]).
-// BENCH_SQL=sqlite or BENCH_SQL=postgres runs only that half (default: both).
+// BENCH_SQL=sqlite or BENCH_SQL=postgres runs only that half (default: both); BENCH_ROUNDS sets
+// the rounds (default 5).
 // kcat (librdkafka) sends RECORDS × 100-byte records to one partition through a broker on each
 // engine; then the same rows go straight into the same table shape without the broker:
 //   SQLite      the batches the broker stored, re-inserted as prepared inserts, one transaction
@@ -7,7 +8,11 @@
 //   PostgreSQL  COPY … FROM STDIN (binary) of the same rows into a table like tansu.record plus
 //               the batch rows, one transaction per batch of the broker's average size; and, for
 //               reference, one COPY of everything in one transaction
-// Ratios are broker ÷ raw (goal ≥ 0.7 for SQLite, ≥ 0.8 for PostgreSQL).
+// Each round runs the broker, then the raw inserts, each into a store of its own, so the two
+// alternate and share whatever the disk is doing at the time. A round's ratio is broker ÷ raw
+// records/s of that round (= raw seconds ÷ broker seconds); the figure to read is the median of
+// the rounds' ratios (goal ≥ 0.7 for SQLite, ≥ 0.8 for PostgreSQL). The references run once,
+// after the rounds, and are compared with the broker's median time.
 
 import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +25,8 @@ import type { RecordRow } from "../src/storage/postgres/rebuild.ts";
 import { startEmbeddedPostgres } from "../test/support/postgres.ts";
 
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS}: expected a positive integer`);
 const RECORD_BYTES = 100;
 const dir = mkdtempSync(join(tmpdir(), "tansu-bench-sql-"));
 const file = join(dir, "records.txt");
@@ -44,104 +51,174 @@ async function run(argv: string[], stdin?: string): Promise<void> {
 }
 
 const rate = (seconds: number) => RECORDS / seconds;
+const figure = (seconds: number) => `${rate(seconds).toFixed(0).padStart(9)} records/s (${seconds.toFixed(2)} s)`;
+const median = (xs: readonly number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 const lines: string[] = [];
-const report = (name: string, seconds: number) => {
-  lines.push(`${name.padEnd(58)} ${rate(seconds).toFixed(0).padStart(9)} records/s  (${seconds.toFixed(2)} s)`);
-  console.error(lines.at(-1));
+const say = (line: string) => {
+  lines.push(line);
+  console.error(line);
 };
 
-async function sqlite(): Promise<void> {
-  const path = join(dir, "broker.db");
+interface Round {
+  brokerS: number;
+  rawS: number;
+}
+
+/** One line per round, then the median ratio; returns the broker's median seconds. */
+function summarise(engine: string, raw: string, rounds: readonly Round[]): number {
+  const ratios = rounds.map((r) => r.rawS / r.brokerS);
+  const brokerS = median(rounds.map((r) => r.brokerS));
+  say(`${engine} median ratio broker ÷ ${raw} over ${rounds.length} rounds: ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})`);
+  say(`  medians: broker ${figure(brokerS)}, raw ${figure(median(rounds.map((r) => r.rawS)))}`);
+  return brokerS;
+}
+
+function removeSqlite(path: string): void {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+}
+
+interface StoredBatchRow {
+  base_offset: number;
+  last_offset: number;
+  max_timestamp: number;
+  bytes: Uint8Array;
+}
+
+async function sqliteRound(round: number): Promise<Round & { batches: number }> {
+  const path = join(dir, `broker-${round}.db`);
   const brokerS = await brokerProduce(`sqlite://${path}`);
-  report("SQLite: broker (kcat → broker → sqlite)", brokerS);
   const source = new Database(path, { readonly: true });
-  const batches = source.query<{ base_offset: number; last_offset: number; max_timestamp: number; bytes: Uint8Array }, []>(
+  const batches = source.query<StoredBatchRow, []>(
     "SELECT b.base_offset, b.last_offset, b.max_timestamp, b.bytes FROM batch b JOIN topic t ON t.id = b.topic WHERE t.name = 'bench' ORDER BY b.base_offset",
   ).all();
   source.close();
-  const perBatch = Math.round(RECORDS / batches.length);
-  lines.push(`  (${batches.length} batches, ${perBatch} records each on average)`);
+  removeSqlite(path);
 
-  const raw = new Database(join(dir, "raw.db"), { create: true });
+  const rawPath = join(dir, `raw-${round}.db`);
+  const raw = openRawSqlite(rawPath);
+  const insertBatch = raw.prepare("INSERT INTO batch VALUES (1, 0, ?, ?, ?, ?)");
+  const t0 = performance.now();
+  for (const b of batches) raw.transaction(() => insertBatch.run(b.base_offset, b.last_offset, b.max_timestamp, b.bytes)).immediate();
+  const rawS = (performance.now() - t0) / 1000;
+  raw.close();
+  removeSqlite(rawPath);
+  say(`SQLite round ${round}: broker ${figure(brokerS)}, raw ${figure(rawS)}, ratio ${(rawS / brokerS).toFixed(2)}  (${batches.length} batches)`);
+  return { brokerS, rawS, batches: batches.length };
+}
+
+/** A database with the broker's pragmas and batch table shape. */
+function openRawSqlite(path: string): Database {
+  const raw = new Database(path, { create: true });
   raw.run("PRAGMA journal_mode = WAL");
   raw.run("PRAGMA synchronous = FULL");
   raw.run("CREATE TABLE batch (topic INTEGER NOT NULL, partition INTEGER NOT NULL, base_offset INTEGER NOT NULL, last_offset INTEGER NOT NULL, max_timestamp INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (topic, partition, base_offset))");
   raw.run("CREATE INDEX batch_max_timestamp ON batch (topic, partition, max_timestamp DESC, base_offset)");
   raw.run("CREATE TABLE record (topic INTEGER NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL, value BLOB NOT NULL, PRIMARY KEY (topic, partition, offset)) WITHOUT ROWID");
-  const insertBatch = raw.prepare("INSERT INTO batch VALUES (1, 0, ?, ?, ?, ?)");
-  let t0 = performance.now();
-  for (const b of batches) raw.transaction(() => insertBatch.run(b.base_offset, b.last_offset, b.max_timestamp, b.bytes)).immediate();
-  const rawBatchS = (performance.now() - t0) / 1000;
-  report("SQLite: raw prepared inserts of the same batches, same table", rawBatchS);
+  return raw;
+}
+
+async function sqlite(): Promise<void> {
+  const rounds: (Round & { batches: number })[] = [];
+  for (let round = 1; round <= ROUNDS; round++) rounds.push(await sqliteRound(round));
+  const brokerS = summarise("SQLite", "raw same-shape inserts", rounds);
+
+  const perBatch = Math.round(RECORDS / median(rounds.map((r) => r.batches)));
+  const path = join(dir, "raw-rows.db");
+  const raw = openRawSqlite(path);
   const value = new Uint8Array(RECORD_BYTES).fill(0x78);
   const insertRecord = raw.prepare("INSERT INTO record VALUES (1, 0, ?, ?)");
-  t0 = performance.now();
+  const t0 = performance.now();
   for (let start = 0; start < RECORDS; start += perBatch) {
     raw.transaction(() => {
       for (let o = start; o < Math.min(RECORDS, start + perBatch); o++) insertRecord.run(o, value);
     }).immediate();
   }
   const rawRowsS = (performance.now() - t0) / 1000;
-  report("SQLite: raw prepared inserts, a row per record (reference)", rawRowsS);
   raw.close();
-  lines.push(`SQLite ratio broker ÷ raw same-shape inserts: ${(rawBatchS / brokerS).toFixed(2)}; ÷ row-per-record inserts: ${(rawRowsS / brokerS).toFixed(2)}`);
+  removeSqlite(path);
+  say(`SQLite reference: raw prepared inserts, a row per record (${perBatch} a transaction): ${figure(rawRowsS)}; broker median ÷ it: ${(rawRowsS / brokerS).toFixed(2)}`);
 }
 
-async function postgresql(): Promise<void> {
-  const server = await startEmbeddedPostgres({ settings: { max_connections: "100" } });
+type Sql = ReturnType<typeof postgres>;
+
+async function copyIn(tx: Sql | postgres.TransactionSql, data: Uint8Array): Promise<void> {
+  const stream = await tx.unsafe("copy raw_record from stdin (format binary)").writable();
+  await new Promise<void>((resolve, reject) => {
+    stream.once("error", reject);
+    stream.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength), resolve);
+  });
+}
+
+/** COPY binary chunks of `perBatch` 100-byte records, offsets from 0, as the broker would write them. */
+function copyChunks(perBatch: number, topicId: string): Uint8Array[] {
+  const value = new Uint8Array(RECORD_BYTES).fill(0x78);
+  const chunks: Uint8Array[] = [];
+  for (let start = 0; start < RECORDS; start += perBatch) {
+    const rows: RecordRow[] = [];
+    for (let o = 0; o < Math.min(perBatch, RECORDS - start); o++) rows.push({ offset: o, timestamp: 1_700_000_000_000, key: null, value, headers: null });
+    const prepared = prepareCopyRows(0, rows);
+    patchCopyRows(prepared, rows, uuidBytes(topicId), start);
+    chunks.push(prepared.data);
+  }
+  return chunks;
+}
+
+async function postgresRound(serverUrl: URL, round: number, last: boolean): Promise<Round & { oneCopyS: number | null }> {
+  const admin = postgres(serverUrl.href, { max: 1, onnotice: () => {} });
+  const database = `bench_${round}`;
+  await admin.unsafe(`create database ${database}`);
+  const url = new URL(serverUrl.href);
+  url.pathname = `/${database}`;
   try {
-    const admin = postgres(server.url.href, { max: 1, onnotice: () => {} });
-    await admin.unsafe("create database bench");
-    await admin.end();
-    const url = new URL(server.url.href);
-    url.pathname = "/bench";
     const brokerS = await brokerProduce(url.href);
-    report("PostgreSQL: broker (kcat → broker → COPY)", brokerS);
     const sql = postgres(url.href, { max: 1, onnotice: () => {} });
     const [stats] = await sql`select count(*)::int as batches from tansu.batch b join tansu.topic t using (topic_id) where t.name = 'bench'`;
     const batches = Number(stats?.batches);
     const perBatch = Math.round(RECORDS / batches);
-    lines.push(`  (${batches} batches, ${perBatch} records each on average)`);
     await sql.unsafe("create table raw_record (like tansu.record including all); create table raw_batch (like tansu.batch including all)").simple();
     const topicId = crypto.randomUUID();
-    const value = new Uint8Array(RECORD_BYTES).fill(0x78);
-    const chunks: Uint8Array[] = [];
-    for (let start = 0; start < RECORDS; start += perBatch) {
-      const rows: RecordRow[] = [];
-      for (let o = 0; o < Math.min(perBatch, RECORDS - start); o++) rows.push({ offset: o, timestamp: 1_700_000_000_000, key: null, value, headers: null });
-      const prepared = prepareCopyRows(0, rows);
-      patchCopyRows(prepared, rows, uuidBytes(topicId), start);
-      chunks.push(prepared.data);
-    }
-    let t0 = performance.now();
+    const chunks = copyChunks(perBatch, topicId);
+    const t0 = performance.now();
     let base = 0;
     for (const chunk of chunks) {
       await sql.begin(async (tx) => {
-        const stream = await tx.unsafe("copy raw_record from stdin (format binary)").writable();
-        await new Promise<void>((resolve, reject) => {
-          stream.once("error", reject);
-          stream.end(Buffer.from(chunk), resolve);
-        });
+        await copyIn(tx, chunk);
         await tx.unsafe("insert into raw_batch values ($1::uuid, 0, $2::bigint, $3::bigint, 0, -1, 0, 0, 0, 0, -1, -1, -1, 0, null)", [topicId, base, base + perBatch - 1]);
       });
       base += perBatch;
     }
     const rawS = (performance.now() - t0) / 1000;
-    report("PostgreSQL: raw COPY of the same rows, a transaction per batch", rawS);
-    await sql.unsafe("truncate raw_record");
-    const all = Buffer.concat(chunks.map((c, i) => Buffer.from(i === 0 ? c.subarray(0, c.length - 2) : i === chunks.length - 1 ? c.subarray(19) : c.subarray(19, c.length - 2))));
-    t0 = performance.now();
-    await sql.begin(async (tx) => {
-      const stream = await tx.unsafe("copy raw_record from stdin (format binary)").writable();
-      await new Promise<void>((resolve, reject) => {
-        stream.once("error", reject);
-        stream.end(all, resolve);
-      });
-    });
-    const rawOneS = (performance.now() - t0) / 1000;
-    report("PostgreSQL: raw COPY of all rows in one transaction (reference)", rawOneS);
+    say(`PostgreSQL round ${round}: broker ${figure(brokerS)}, raw ${figure(rawS)}, ratio ${(rawS / brokerS).toFixed(2)}  (${batches} batches)`);
+    const oneCopyS = last ? await oneCopyReference(sql, chunks) : null;
     await sql.end();
-    lines.push(`PostgreSQL ratio broker ÷ raw COPY per batch: ${(rawS / brokerS).toFixed(2)}; ÷ one COPY: ${(rawOneS / brokerS).toFixed(2)}`);
+    return { brokerS, rawS, oneCopyS };
+  } finally {
+    await admin.unsafe(`drop database if exists ${database} with (force)`);
+    await admin.end();
+  }
+}
+
+/** Every row in one COPY and one transaction (the chunks' headers and trailers stripped but the first and last). */
+async function oneCopyReference(sql: Sql, chunks: readonly Uint8Array[]): Promise<number> {
+  await sql.unsafe("truncate raw_record");
+  const all = Buffer.concat(chunks.map((c, i) => Buffer.from(i === 0 ? c.subarray(0, c.length - 2) : i === chunks.length - 1 ? c.subarray(19) : c.subarray(19, c.length - 2))));
+  const t0 = performance.now();
+  await sql.begin((tx) => copyIn(tx, all));
+  return (performance.now() - t0) / 1000;
+}
+
+async function postgresql(): Promise<void> {
+  const server = await startEmbeddedPostgres({ settings: { max_connections: "100" } });
+  try {
+    const rounds: (Round & { oneCopyS: number | null })[] = [];
+    for (let round = 1; round <= ROUNDS; round++) rounds.push(await postgresRound(server.url, round, round === ROUNDS));
+    const brokerS = summarise("PostgreSQL", "raw COPY per batch", rounds);
+    const oneCopyS = rounds.at(-1)?.oneCopyS ?? 0;
+    say(`PostgreSQL reference: raw COPY of all rows in one transaction: ${figure(oneCopyS)}; broker median ÷ it: ${(oneCopyS / brokerS).toFixed(2)}`);
   } finally {
     await server.stop();
   }
@@ -155,5 +232,5 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`${RECORDS.toLocaleString("en")} × ${RECORD_BYTES}-byte records, kcat (librdkafka, linger.ms=5, batch.size=1000000), one partition, loopback`);
+console.log(`${RECORDS.toLocaleString("en")} × ${RECORD_BYTES}-byte records, kcat (librdkafka, linger.ms=5, batch.size=1000000), one partition, loopback, ${ROUNDS} rounds`);
 for (const line of lines) console.log(line);

@@ -39,6 +39,7 @@ export class FrameAssembler {
         return { frames, error: `${this.what} size ${size} is outside ${this.minFrameBytes}..${this.maxFrameBytes}` };
       }
       if (this.len - off - 4 < size) break;
+      // a copy: a request's bytes are its own, so Produce may set baseOffset in them (AppendBatch)
       frames.push(this.buf.slice(off + 4, off + 4 + size));
       off += 4 + size;
     }

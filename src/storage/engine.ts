@@ -32,6 +32,13 @@ export interface BatchMeta {
 
 /** A record batch v2 as the client sent it; the engine rewrites only its baseOffset field. */
 export interface AppendBatch {
+  /**
+   * Lent to the engine for the append: it may set baseOffset in these bytes in place (SQLite does,
+   * rather than copy each batch), must copy whatever it keeps once append resolves, and the caller
+   * may then reuse them. The broker may lend them because every request frame is a buffer of its
+   * own (protocol/frames.ts) that only its one request reads, and nothing reads a produced
+   * batch's baseOffset after append.
+   */
   bytes: Uint8Array;
   meta: BatchMeta;
 }

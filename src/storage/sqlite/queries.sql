@@ -39,8 +39,12 @@ SELECT w.topic, w.log_start_offset, w.high_watermark
 FROM topic t JOIN watermark w ON w.topic = t.id
 WHERE t.name = ? AND w.partition = ?
 
--- name: advance-watermark
-UPDATE watermark SET high_watermark = ? WHERE topic = ? AND partition = ?
+-- name: take-offsets
+-- Advances the high watermark by a batch's record count; the batch's offsets end just before the
+-- high_watermark returned. No row: no such topic or partition.
+UPDATE watermark SET high_watermark = high_watermark + ?
+WHERE topic = (SELECT id FROM topic WHERE name = ?) AND partition = ?
+RETURNING topic, log_start_offset, high_watermark
 
 -- name: insert-batch
 INSERT INTO batch (topic, partition, base_offset, last_offset, max_timestamp, bytes) VALUES (?, ?, ?, ?, ?, ?)
@@ -64,7 +68,9 @@ WHERE topic = ? AND partition = ?
 ORDER BY max_timestamp DESC, base_offset LIMIT 1
 
 -- name: producer-state
-SELECT producer_epoch, batches FROM producer_state WHERE topic = ? AND partition = ? AND producer_id = ?
+SELECT p.producer_epoch, p.batches
+FROM topic t JOIN producer_state p ON p.topic = t.id
+WHERE t.name = ? AND p.partition = ? AND p.producer_id = ?
 
 -- name: upsert-producer-state
 INSERT INTO producer_state (topic, partition, producer_id, producer_epoch, batches) VALUES (?, ?, ?, ?, ?)

@@ -1,11 +1,13 @@
 // Appends and reads of one partition's batches. Each function runs inside a transaction the
-// engine opens; appends inside BEGIN IMMEDIATE, so no other connection writes in between.
+// engine opens; appends inside BEGIN IMMEDIATE, so no other connection writes in between: the
+// producer check, taking offsets (one UPDATE … RETURNING) and the insert are one atomic step, and
+// a refused or duplicate batch writes nothing.
 
 import type { AppendBatch, AppendResult, PartitionOffsets, ReadResult, StoredBatch, TimestampQuery } from "../engine.ts";
-import { withBaseOffset } from "../batch-bytes.ts";
-import { afterAppend, checkProducerBatch, isIdempotent } from "../producer-state.ts";
+import { afterAppend, checkProducerBatch, isIdempotent, type ProducerState } from "../producer-state.ts";
 import { batchesToJson, stateFromRow } from "../producer-state-json.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
+import { setBaseOffset } from "../../protocol/records/index.ts";
 import type { BatchRow, Statements, WatermarkRow } from "./statements.ts";
 
 const unknown = { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION } as const;
@@ -19,28 +21,30 @@ export function partitionOffsets(w: WatermarkRow): PartitionOffsets {
 }
 
 export function append(s: Statements, topic: string, partition: number, { bytes, meta }: AppendBatch, now: number): AppendResult {
-  const w = watermark(s, topic, partition);
-  if (w === null) return unknown;
-  const logStartOffset = w.log_start_offset;
   const idempotent = isIdempotent(meta);
-  const row = idempotent
-    ? s.get<{ producer_epoch: number; batches: string }>("producer-state", w.topic, partition, meta.producerId)
-    : null;
-  const state = row === null ? undefined : stateFromRow(row.producer_epoch, row.batches);
+  let state: ProducerState | undefined;
   if (idempotent) {
+    const row = s.get<{ producer_epoch: number; batches: string }>("producer-state", topic, partition, meta.producerId);
+    state = row === null ? undefined : stateFromRow(row.producer_epoch, row.batches);
     const check = checkProducerBatch(state, meta);
-    if (check.kind === "error") return { errorCode: check.errorCode, logStartOffset };
-    if (check.kind === "duplicate") return { errorCode: 0, baseOffset: check.baseOffset, logAppendTimeMs: now, logStartOffset };
+    if (check.kind !== "append") {
+      const w = watermark(s, topic, partition);
+      if (w === null) return unknown;
+      const logStartOffset = w.log_start_offset;
+      if (check.kind === "error") return { errorCode: check.errorCode, logStartOffset };
+      return { errorCode: 0, baseOffset: check.baseOffset, logAppendTimeMs: now, logStartOffset };
+    }
   }
-  const baseOffset = w.high_watermark;
-  const lastOffset = baseOffset + meta.recordCount - 1;
-  s.run("insert-batch", w.topic, partition, baseOffset, lastOffset, meta.maxTimestamp, withBaseOffset(bytes, baseOffset));
-  s.run("advance-watermark", lastOffset + 1, w.topic, partition);
+  const w = s.get<WatermarkRow>("take-offsets", meta.recordCount, topic, partition);
+  if (w === null) return unknown;
+  const baseOffset = w.high_watermark - meta.recordCount;
+  setBaseOffset(bytes, baseOffset);
+  s.run("insert-batch", w.topic, partition, baseOffset, w.high_watermark - 1, meta.maxTimestamp, bytes);
   if (idempotent) {
     const next = afterAppend(state, meta, baseOffset);
     s.run("upsert-producer-state", w.topic, partition, meta.producerId, next.producerEpoch, batchesToJson(next));
   }
-  return { errorCode: 0, baseOffset, logAppendTimeMs: now, logStartOffset };
+  return { errorCode: 0, baseOffset, logAppendTimeMs: now, logStartOffset: w.log_start_offset };
 }
 
 export function read(s: Statements, topic: string, partition: number, fetchOffset: number, maxBytes: number): ReadResult {

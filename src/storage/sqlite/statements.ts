@@ -17,7 +17,7 @@ const NAMES = [
   "delete-batches",
   "delete-producer-states",
   "watermark",
-  "advance-watermark",
+  "take-offsets",
   "insert-batch",
   "batch-start",
   "batches-from",

@@ -35,6 +35,30 @@ export function idempotenceCases(ctx: ConformanceContext): void {
     expect(await appendOk(ctx.engine, topic, 0, send(12))).toBe(12);
   });
 
+  test("a duplicate or refused batch leaves the stored batches and offsets as they were", async () => {
+    const topic = await ctx.createTopic("unchanged");
+    const send = producer(1012, 2);
+    await appendOk(ctx.engine, topic, 0, send(0, 2));
+    await appendOk(ctx.engine, topic, 0, send(2, 3));
+    const batches = await readAll(ctx.engine, topic, 0);
+    const offsets = await ctx.engine.offsets(topic, 0);
+    expect(await appendOk(ctx.engine, topic, 0, send(2, 3))).toBe(2);
+    expect(await errorOf(ctx.engine, topic, send(9))).toBe(ErrorCodes.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect(await errorOf(ctx.engine, topic, producer(1012, 1)(5))).toBe(ErrorCodes.INVALID_PRODUCER_EPOCH);
+    expect(await readAll(ctx.engine, topic, 0)).toEqual(batches);
+    expect(await ctx.engine.offsets(topic, 0)).toEqual(offsets);
+    expect(await appendOk(ctx.engine, topic, 0, send(5))).toBe(5);
+  });
+
+  test("an idempotent batch to an unknown topic or partition is UNKNOWN_TOPIC_OR_PARTITION", async () => {
+    const topic = await ctx.createTopic("idempotent-unknown");
+    const send = producer(1013, 0);
+    expect((await ctx.engine.append(ctx.topicName("missing"), 0, send(0))).errorCode).toBe(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION);
+    expect((await ctx.engine.append(topic, 1, send(0))).errorCode).toBe(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION);
+    expect(await appendOk(ctx.engine, topic, 0, send(0))).toBe(0);
+    expect((await ctx.engine.append(topic, 1, send(0))).errorCode).toBe(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION);
+  });
+
   test("a duplicate sent through another instance returns the original offset", async () => {
     const topic = await ctx.createTopic("duplicate-cross");
     const send = producer(1003, 0);

@@ -36,6 +36,23 @@ export function recordCases(ctx: ConformanceContext): void {
     expect(storedB?.lastOffset).toBe(5);
   });
 
+  test("a batch lent as a view into a larger buffer is stored as exactly its own bytes", async () => {
+    const topic = await ctx.createTopic("view");
+    const first = testBatch({ recordCount: 2, payload: "first" });
+    const second = testBatch({ recordCount: 3, payload: "second" });
+    // both batches inside one buffer with bytes around them, as in a Produce request frame
+    const at = 7;
+    const end = at + first.bytes.byteLength;
+    const frame = new Uint8Array(end + second.bytes.byteLength + 5).fill(0xab);
+    frame.set(first.bytes, at);
+    frame.set(second.bytes, end);
+    expect(await appendOk(ctx.engine, topic, 0, { ...first, bytes: frame.subarray(at, end) })).toBe(0);
+    expect(await appendOk(ctx.engine, topic, 0, { ...second, bytes: frame.subarray(end, end + second.bytes.byteLength) })).toBe(2);
+    frame.fill(0xee);
+    const stored = await readAll(ctx.engine, topic, 0);
+    expect(stored.map((b) => b.bytes)).toEqual([expectedStored(first.bytes, 0), expectedStored(second.bytes, 2)]);
+  });
+
   test("changing bytes a read returned does not change the stored batch", async () => {
     const topic = await ctx.createTopic("read-copy");
     const batch = testBatch({ payload: "keep" });
