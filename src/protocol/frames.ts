@@ -1,10 +1,16 @@
 // Reassembles size-prefixed frames (requests on the broker, responses in the client) from TCP
-// chunks. The buffer grows only with bytes actually received, never by what a size prefix claims.
+// chunks. The buffer grows with bytes actually received (to at most twice them, plus 64 KiB), never
+// to whatever a size prefix claims. Every frame comes out as bytes of its own that nothing else
+// reads or writes (a Produce request's batches are written in place; see AppendBatch).
 
 export type FramesResult = { frames: Uint8Array[]; error: null } | { frames: Uint8Array[]; error: string };
 
+/** A frame at least this large leaves in the buffer it was received in, instead of as a copy. */
+const HAND_OVER_BYTES = 64 << 10;
+const INITIAL_BYTES = 4096;
+
 export class FrameAssembler {
-  private buf = new Uint8Array(4096);
+  private buf = new Uint8Array(INITIAL_BYTES);
   private len = 0;
 
   /** `minFrameBytes`: a request has at least 1 byte, a response at least its correlation id. */
@@ -20,35 +26,60 @@ export class FrameAssembler {
   }
 
   push(chunk: Uint8Array): FramesResult {
-    if (this.len + chunk.length > this.buf.length) {
-      let cap = this.buf.length * 2;
-      while (cap < this.len + chunk.length) cap *= 2;
-      const next = new Uint8Array(cap);
-      next.set(this.buf.subarray(0, this.len));
-      this.buf = next;
-    }
+    const needed = this.len + chunk.length;
+    if (needed > this.buf.length) this.grow(needed, chunk);
     this.buf.set(chunk, this.len);
-    this.len += chunk.length;
+    this.len = needed;
 
     const frames: Uint8Array[] = [];
-    const view = new DataView(this.buf.buffer, this.buf.byteOffset, this.len);
     let off = 0;
     while (this.len - off >= 4) {
-      const size = view.getInt32(off);
+      const size = this.sizeAt(off);
       if (size < this.minFrameBytes || size > this.maxFrameBytes) {
         return { frames, error: `${this.what} size ${size} is outside ${this.minFrameBytes}..${this.maxFrameBytes}` };
       }
-      if (this.len - off - 4 < size) break;
-      // a copy: a request's bytes are its own, so Produce may set baseOffset in them (AppendBatch)
-      frames.push(this.buf.slice(off + 4, off + 4 + size));
-      off += 4 + size;
+      const end = off + 4 + size;
+      if (end > this.len) break;
+      if (size < HAND_OVER_BYTES) {
+        frames.push(this.buf.slice(off + 4, end));
+        off = end;
+        continue;
+      }
+      // a large frame keeps the buffer it arrived in; what follows it moves to a new one
+      frames.push(this.buf.subarray(off + 4, end));
+      const rest = this.buf.subarray(end, this.len);
+      this.buf = new Uint8Array(Math.max(INITIAL_BYTES, rest.length));
+      this.buf.set(rest);
+      this.len = rest.length;
+      off = 0;
     }
     if (off > 0) {
       this.buf.copyWithin(0, off, this.len);
       this.len -= off;
-      // give back memory after a large frame has gone through
-      if (this.buf.length > 1 << 20 && this.len < 4096) this.buf = this.buf.slice(0, 4096);
+      // give back memory after a burst of small frames filled a large buffer
+      if (this.buf.length > 1 << 20 && this.len < INITIAL_BYTES) this.buf = this.buf.slice(0, INITIAL_BYTES);
     }
     return { frames, error: null };
+  }
+
+  private sizeAt(off: number): number {
+    const b = this.buf;
+    return (b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!;
+  }
+
+  /**
+   * Room for `needed` bytes: doubling, or, when the frame being received is larger, room for all of
+   * it as far as the bytes received allow, so a large frame is copied into place once.
+   */
+  private grow(needed: number, chunk: Uint8Array): void {
+    let cap = Math.max(this.buf.length * 2, needed);
+    const prefix = this.len >= 4 ? this.buf.subarray(0, 4) : needed >= 4 ? Uint8Array.of(...this.buf.subarray(0, this.len), ...chunk.subarray(0, 4 - this.len)) : null;
+    if (prefix !== null) {
+      const frameBytes = 4 + ((prefix[0]! << 24) | (prefix[1]! << 16) | (prefix[2]! << 8) | prefix[3]!);
+      if (frameBytes > cap && frameBytes <= 4 + this.maxFrameBytes) cap = Math.min(frameBytes, 2 * needed + HAND_OVER_BYTES);
+    }
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
   }
 }

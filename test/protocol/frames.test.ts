@@ -1,0 +1,84 @@
+// Frame reassembly on both sides of the wire: frames come out whole, in order, once, as bytes of
+// their own, whatever the chunking; buffers grow with what was received, not with what a size
+// prefix claims.
+
+import { expect, test } from "bun:test";
+import { FrameAssembler } from "../../src/protocol/frames.ts";
+
+function framed(sizes: number[], seed = 1): { bytes: Uint8Array; frames: Uint8Array[] } {
+  let x = seed;
+  const frames = sizes.map((n) => Uint8Array.from({ length: n }, () => (x = (x * 1103515245 + 12345) >>> 0) & 0xff));
+  const bytes = new Uint8Array(sizes.reduce((a, n) => a + 4 + n, 0));
+  let at = 0;
+  for (const f of frames) {
+    new DataView(bytes.buffer).setInt32(at, f.length);
+    bytes.set(f, at + 4);
+    at += 4 + f.length;
+  }
+  return { bytes, frames };
+}
+
+function reassemble(bytes: Uint8Array, chunkSizes: number[]): Uint8Array[] {
+  const a = new FrameAssembler(64 << 20);
+  const out: Uint8Array[] = [];
+  let at = 0;
+  for (let i = 0; at < bytes.length; i++) {
+    const n = Math.min(chunkSizes[i % chunkSizes.length]!, bytes.length - at);
+    const r = a.push(bytes.slice(at, at + n));
+    expect(r.error).toBeNull();
+    out.push(...r.frames);
+    at += n;
+  }
+  expect(a.buffered).toBe(0);
+  return out;
+}
+
+const SIZES = [1, 10, 5_000, 65_535, 65_536, 70_000, 3, 1_048_576, 2, 200_000, 200_000, 7];
+
+test.each([[[1]], [[7, 3]], [[4096]], [[65_536]], [[524_288]], [[1 << 22]], [[100, 70_001, 3, 1_000_003]]])("any chunking (%p) yields every frame whole and in order", (chunks) => {
+  const { bytes, frames } = framed(SIZES);
+  const out = reassemble(bytes, chunks);
+  expect(out.length).toBe(frames.length);
+  out.forEach((f, i) => expect(Buffer.compare(f, frames[i]!)).toBe(0));
+});
+
+test("frames are bytes of their own: writing one changes no other frame and no later one", () => {
+  const { bytes, frames } = framed(SIZES, 7);
+  const a = new FrameAssembler(64 << 20);
+  const first = a.push(bytes.subarray(0, 700_000)).frames;
+  expect(first.length).toBeGreaterThan(3);
+  for (const f of first) f.fill(0xee);
+  const rest = a.push(bytes.subarray(700_000)).frames;
+  expect(first.length + rest.length).toBe(frames.length);
+  rest.forEach((f, i) => expect(Buffer.compare(f, frames[first.length + i]!)).toBe(0));
+  const all = [...first, ...rest];
+  all.forEach((f, i) => f.fill(i));
+  all.forEach((f, i) => expect(f.every((b) => b === i)).toBe(true));
+});
+
+test("a size prefix claiming more than was received does not allocate what it claims", () => {
+  const a = new FrameAssembler(1 << 30);
+  const claim = new Uint8Array(1000);
+  new DataView(claim.buffer).setInt32(0, (1 << 30) - 1);
+  expect(a.push(claim).frames).toEqual([]);
+  const grown = (a as unknown as { buf: Uint8Array }).buf.length;
+  expect(grown).toBeLessThanOrEqual(2 * 1000 + (64 << 10));
+  expect(a.buffered).toBe(1000);
+});
+
+test("sizes outside the limits are errors", () => {
+  expect(new FrameAssembler(1024).push(Uint8Array.of(0, 0, 0, 0)).error).toContain("request size 0");
+  expect(new FrameAssembler(1024).push(Uint8Array.of(0xff, 0xff, 0xff, 0xff)).error).toContain("request size -1");
+  expect(new FrameAssembler(1024).push(Uint8Array.of(0, 0, 4, 1, 9)).error).toContain("request size 1025");
+});
+
+test("after a large frame and after a burst of small ones, memory goes back", () => {
+  const a = new FrameAssembler(64 << 20);
+  const buf = () => (a as unknown as { buf: Uint8Array }).buf.length;
+  const big = framed([2 << 20]).bytes;
+  expect(a.push(big).frames[0]!.length).toBe(2 << 20);
+  expect(buf()).toBeLessThanOrEqual(4096);
+  const small = framed(Array.from({ length: 40_000 }, () => 40)).bytes;
+  expect(a.push(small).frames.length).toBe(40_000);
+  expect(buf()).toBeLessThanOrEqual(4096);
+});
