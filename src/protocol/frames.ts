@@ -1,12 +1,15 @@
 // Reassembles size-prefixed frames (requests on the broker, responses in the client) from TCP
-// chunks. The buffer grows with bytes actually received (to at most twice them, plus 64 KiB), never
-// to whatever a size prefix claims. Every frame comes out as bytes of its own that nothing else
+// chunks. The buffer grows with bytes actually received (to at most eight times them, plus 1 MiB),
+// never to whatever a size prefix claims. Every frame comes out as bytes of its own that nothing else
 // reads or writes (a Produce request's batches are written in place; see AppendBatch).
 
 export type FramesResult = { frames: Uint8Array[]; error: null } | { frames: Uint8Array[]; error: string };
 
 /** A frame at least this large leaves in the buffer it was received in, instead of as a copy. */
 const HAND_OVER_BYTES = 64 << 10;
+/** How far ahead of the bytes received a frame's announced size may grow the buffer. */
+const GROWTH_FACTOR = 8;
+const GROWTH_ALLOWANCE = 1 << 20;
 const INITIAL_BYTES = 4096;
 
 export class FrameAssembler {
@@ -76,7 +79,7 @@ export class FrameAssembler {
     const prefix = this.len >= 4 ? this.buf.subarray(0, 4) : needed >= 4 ? Uint8Array.of(...this.buf.subarray(0, this.len), ...chunk.subarray(0, 4 - this.len)) : null;
     if (prefix !== null) {
       const frameBytes = 4 + ((prefix[0]! << 24) | (prefix[1]! << 16) | (prefix[2]! << 8) | prefix[3]!);
-      if (frameBytes > cap && frameBytes <= 4 + this.maxFrameBytes) cap = Math.min(frameBytes, 2 * needed + HAND_OVER_BYTES);
+      if (frameBytes > cap && frameBytes <= 4 + this.maxFrameBytes) cap = Math.min(frameBytes, GROWTH_FACTOR * needed + GROWTH_ALLOWANCE);
     }
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.len));
