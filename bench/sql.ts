@@ -12,7 +12,10 @@
 // alternate and share whatever the disk is doing at the time. A round's ratio is broker ÷ raw
 // records/s of that round (= raw seconds ÷ broker seconds); the figure to read is the median of
 // the rounds' ratios (goal ≥ 0.7 for SQLite, ≥ 0.8 for PostgreSQL). The references run once,
-// after the rounds, and are compared with the broker's median time.
+// after the rounds, and are compared with the broker's median time. Each round also times kcat into
+// bench/support/sink.ts (answers, stores nothing): the raw inserts need no client, while kcat sends
+// its next batch only once the last one is answered, so the client's turnaround is part of every
+// broker figure (see clientBound).
 
 import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -34,10 +37,20 @@ const filler = "x".repeat(RECORD_BYTES - 8);
 writeFileSync(file, Array.from({ length: RECORDS }, (_, i) => `${String(i).padStart(7, "0")}:${filler}`).join("\n") + "\n");
 
 async function brokerProduce(storage: string): Promise<number> {
-  const server = await startServer(brokerArgv(storage));
+  return kcatProduce(brokerArgv(storage), true);
+}
+
+/** The client's own ceiling: the same kcat run into a sink that answers and stores nothing. */
+function sinkProduce(): Promise<number> {
+  return kcatProduce([process.execPath, join(import.meta.dir, "support", "sink.ts")], false);
+}
+
+/** Seconds for kcat to send the file through the server; `warmUp`: first one record to another topic. */
+async function kcatProduce(argv: readonly string[], warmUp: boolean): Promise<number> {
+  const server = await startServer(argv);
   const port = server.port;
   const bootstrap = `127.0.0.1:${port}`;
-  await run(["kcat", "-P", "-b", bootstrap, "-t", "bench-warmup", "-p", "0"], "warm\n");
+  if (warmUp) await run(["kcat", "-P", "-b", bootstrap, "-t", "bench-warmup", "-p", "0"], "warm\n");
   const t0 = performance.now();
   await run(["kcat", "-P", "-b", bootstrap, "-t", "bench", "-p", "0", "-z", "none", "-X", "linger.ms=5", "-X", "batch.size=1000000", "-l", file]);
   const seconds = (performance.now() - t0) / 1000;
@@ -68,6 +81,18 @@ interface Round {
   rawS: number;
 }
 
+/**
+ * What the client allows: kcat into a no-op sink, and broker ÷ (sink + raw). kcat keeps about one
+ * Produce in flight here, so each batch costs the client's turnaround (the sink's time) plus the
+ * database's (raw): a broker that added nothing else would take sink + raw.
+ */
+function clientBound(engine: string, rounds: readonly (Round & { sinkS: number })[]): void {
+  const ceiling = rounds.map((r) => r.sinkS / r.brokerS);
+  say(`${engine}: the client's ceiling (kcat into a no-op sink) ${figure(median(rounds.map((r) => r.sinkS)))}; broker ÷ it, median ${median(ceiling).toFixed(2)} (rounds: ${ceiling.map((c) => c.toFixed(2)).join(" ")})`);
+  const serial = rounds.map((r) => (r.sinkS + r.rawS) / r.brokerS);
+  say(`${engine}: broker ÷ (sink + raw), the bound for a client with one request in flight, median ${median(serial).toFixed(2)} (rounds: ${serial.map((c) => c.toFixed(2)).join(" ")})`);
+}
+
 /** One line per round, then the median ratio; returns the broker's median seconds. */
 function summarise(engine: string, raw: string, rounds: readonly Round[]): number {
   const ratios = rounds.map((r) => r.rawS / r.brokerS);
@@ -88,8 +113,9 @@ interface StoredBatchRow {
   bytes: Uint8Array;
 }
 
-async function sqliteRound(round: number): Promise<Round & { batches: number }> {
+async function sqliteRound(round: number): Promise<Round & { sinkS: number; batches: number }> {
   const path = join(dir, `broker-${round}.db`);
+  const sinkS = await sinkProduce();
   const brokerS = await brokerProduce(`sqlite://${path}`);
   const source = new Database(path, { readonly: true });
   const batches = source.query<StoredBatchRow, []>(
@@ -106,8 +132,8 @@ async function sqliteRound(round: number): Promise<Round & { batches: number }> 
   const rawS = (performance.now() - t0) / 1000;
   raw.close();
   removeSqlite(rawPath);
-  say(`SQLite round ${round}: broker ${figure(brokerS)}, raw ${figure(rawS)}, ratio ${(rawS / brokerS).toFixed(2)}  (${batches.length} batches)`);
-  return { brokerS, rawS, batches: batches.length };
+  say(`SQLite round ${round}: broker ${figure(brokerS)}, raw ${figure(rawS)}, ratio ${(rawS / brokerS).toFixed(2)}  (${batches.length} batches); kcat into a no-op sink ${figure(sinkS)}`);
+  return { brokerS, rawS, sinkS, batches: batches.length };
 }
 
 /** A database with the broker's pragmas and batch table shape. */
@@ -122,9 +148,10 @@ function openRawSqlite(path: string): Database {
 }
 
 async function sqlite(): Promise<void> {
-  const rounds: (Round & { batches: number })[] = [];
+  const rounds: (Round & { sinkS: number; batches: number })[] = [];
   for (let round = 1; round <= ROUNDS; round++) rounds.push(await sqliteRound(round));
   const brokerS = summarise("SQLite", "raw same-shape inserts", rounds);
+  clientBound("SQLite", rounds);
 
   const perBatch = Math.round(RECORDS / median(rounds.map((r) => r.batches)));
   const path = join(dir, "raw-rows.db");
@@ -167,13 +194,14 @@ function copyChunks(perBatch: number, topicId: string): Uint8Array[] {
   return chunks;
 }
 
-async function postgresRound(serverUrl: URL, round: number, last: boolean): Promise<Round & { oneCopyS: number | null }> {
+async function postgresRound(serverUrl: URL, round: number, last: boolean): Promise<Round & { sinkS: number; oneCopyS: number | null }> {
   const admin = postgres(serverUrl.href, { max: 1, onnotice: () => {} });
   const database = `bench_${round}`;
   await admin.unsafe(`create database ${database}`);
   const url = new URL(serverUrl.href);
   url.pathname = `/${database}`;
   try {
+    const sinkS = await sinkProduce();
     const brokerS = await brokerProduce(url.href);
     const sql = postgres(url.href, { max: 1, onnotice: () => {} });
     const [stats] = await sql`select count(*)::int as batches from tansu.batch b join tansu.topic t using (topic_id) where t.name = 'bench'`;
@@ -192,10 +220,10 @@ async function postgresRound(serverUrl: URL, round: number, last: boolean): Prom
       base += perBatch;
     }
     const rawS = (performance.now() - t0) / 1000;
-    say(`PostgreSQL round ${round}: broker ${figure(brokerS)}, raw ${figure(rawS)}, ratio ${(rawS / brokerS).toFixed(2)}  (${batches} batches)`);
+    say(`PostgreSQL round ${round}: broker ${figure(brokerS)}, raw ${figure(rawS)}, ratio ${(rawS / brokerS).toFixed(2)}  (${batches} batches); kcat into a no-op sink ${figure(sinkS)}`);
     const oneCopyS = last ? await oneCopyReference(sql, chunks) : null;
     await sql.end();
-    return { brokerS, rawS, oneCopyS };
+    return { brokerS, rawS, sinkS, oneCopyS };
   } finally {
     await admin.unsafe(`drop database if exists ${database} with (force)`);
     await admin.end();
@@ -214,9 +242,10 @@ async function oneCopyReference(sql: Sql, chunks: readonly Uint8Array[]): Promis
 async function postgresql(): Promise<void> {
   const server = await startEmbeddedPostgres({ settings: { max_connections: "100" } });
   try {
-    const rounds: (Round & { oneCopyS: number | null })[] = [];
+    const rounds: (Round & { sinkS: number; oneCopyS: number | null })[] = [];
     for (let round = 1; round <= ROUNDS; round++) rounds.push(await postgresRound(server.url, round, round === ROUNDS));
     const brokerS = summarise("PostgreSQL", "raw COPY per batch", rounds);
+    clientBound("PostgreSQL", rounds);
     const oneCopyS = rounds.at(-1)?.oneCopyS ?? 0;
     say(`PostgreSQL reference: raw COPY of all rows in one transaction: ${figure(oneCopyS)}; broker median ÷ it: ${(oneCopyS / brokerS).toFixed(2)}`);
   } finally {
