@@ -25,7 +25,12 @@ function answer(index: number, errorCode: number, errorMessage: string | null, m
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage, currentLeader: NO_LEADER, ...more };
 }
 
-async function producePartition(broker: Broker, topic: TopicInfo | null, index: number, records: Uint8Array | null, acks: number, apiVersion: number): Promise<PartitionResponse> {
+/** Whether an append failed by exception: the engine may then still be reading the batch's bytes. */
+interface Appends {
+  threw: boolean;
+}
+
+async function producePartition(broker: Broker, topic: TopicInfo | null, index: number, records: Uint8Array | null, acks: number, apiVersion: number, appends: Appends): Promise<PartitionResponse> {
   if (acks !== 0 && acks !== 1 && acks !== -1) return answer(index, ErrorCodes.INVALID_REQUIRED_ACKS, `acks ${acks} is not 0, 1 or -1`);
   if (topic === null || index < 0 || index >= topic.partitionCount) return answer(index, ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, null);
   if (apiVersion < 3) return answer(index, ErrorCodes.UNSUPPORTED_FOR_MESSAGE_FORMAT, "Produce v0-2 carry message formats v0/v1; send record batch v2 with Produce v3 or later");
@@ -64,6 +69,7 @@ async function producePartition(broker: Broker, topic: TopicInfo | null, index: 
       logStartOffset: BigInt(result.logStartOffset),
     });
   } catch (e) {
+    appends.threw = true;
     return answer(index, storageErrorCode(e), "storage failed; retry");
   }
 }
@@ -73,14 +79,17 @@ export default defineHandler<ProduceRequest, ProduceResponse>({
   minVersion: 0,
   maxVersion: 11,
   serial: true,
-  async handle(request, { broker, apiVersion }) {
+  async handle(request, { broker, apiVersion, doneWithRequestBytes }) {
+    const appends: Appends = { threw: false };
     const responses = await Promise.all(
       request.topicData.map(async (t) => {
         const topic = await broker.engine.getTopic(t.name);
-        const partitionResponses = await Promise.all(t.partitionData.map((p) => producePartition(broker, topic, p.index, p.records, request.acks, apiVersion)));
+        const partitionResponses = await Promise.all(t.partitionData.map((p) => producePartition(broker, topic, p.index, p.records, request.acks, apiVersion, appends)));
         return { name: t.name, partitionResponses };
       }),
     );
+    // engines copy what they keep of a batch once its append has resolved (AppendBatch)
+    if (!appends.threw) doneWithRequestBytes?.();
     if (request.acks === 0) {
       const failed = responses.flatMap((t) => t.partitionResponses.filter((p) => p.errorCode !== ErrorCodes.NONE).map((p) => `${t.name}-${p.index}: ${p.errorMessage ?? p.errorCode}`));
       if (failed.length > 0) throw new CloseConnection(`acks=0 produce failed (${failed.join("; ")})`);

@@ -10,6 +10,11 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** The client's address as the server saw it (absent when a test calls a handler directly). */
   readonly clientAddress?: string;
+  /**
+   * Tells the connection that nothing will read or write this request's bytes once the handler has
+   * answered, so their buffer may take the connection's next request.
+   */
+  doneWithRequestBytes?(): void;
 }
 
 export interface Handler<Request, Response> {

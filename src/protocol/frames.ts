@@ -15,6 +15,8 @@ const INITIAL_BYTES = 4096;
 export class FrameAssembler {
   private buf = new Uint8Array(INITIAL_BYTES);
   private len = 0;
+  /** The buffer of a large frame whose request is done with it, for the next large frame. */
+  private spare: Uint8Array<ArrayBuffer> | null = null;
 
   /** `minFrameBytes`: a request has at least 1 byte, a response at least its correlation id. */
   constructor(
@@ -46,6 +48,8 @@ export class FrameAssembler {
       if (size < HAND_OVER_BYTES) {
         frames.push(this.buf.slice(off + 4, end));
         off = end;
+        // a spare is kept only between large frames
+        this.spare = null;
         continue;
       }
       // a large frame keeps the buffer it arrived in; what follows it moves to a new one
@@ -65,6 +69,15 @@ export class FrameAssembler {
     return { frames, error: null };
   }
 
+  /**
+   * `frame` (from push) is no longer read or written by anyone: a large one's buffer is kept for
+   * the next large frame, which then neither allocates nor faults in fresh memory.
+   */
+  recycle(frame: Uint8Array): void {
+    const buffer = frame.buffer;
+    if (frame.byteLength >= HAND_OVER_BYTES && buffer instanceof ArrayBuffer && (this.spare === null || buffer.byteLength > this.spare.length)) this.spare = new Uint8Array(buffer);
+  }
+
   private sizeAt(off: number): number {
     const b = this.buf;
     return (b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!;
@@ -81,7 +94,9 @@ export class FrameAssembler {
       const frameBytes = 4 + ((prefix[0]! << 24) | (prefix[1]! << 16) | (prefix[2]! << 8) | prefix[3]!);
       if (frameBytes > cap && frameBytes <= 4 + this.maxFrameBytes) cap = Math.min(frameBytes, GROWTH_FACTOR * needed + GROWTH_ALLOWANCE);
     }
-    const next = new Uint8Array(cap);
+    const spare = this.spare;
+    const next = spare !== null && spare.length >= cap ? spare : new Uint8Array(cap);
+    if (next === spare) this.spare = null;
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
   }

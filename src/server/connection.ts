@@ -53,10 +53,14 @@ export class Connection {
   private start(frame: Uint8Array): void {
     const slot: Slot = { done: false, response: null, close: null };
     this.slots.push(slot);
-    const dispatched = prepare(frame, this.broker, this.abort.signal, this.peer);
+    let reusable = false;
+    const dispatched = prepare(frame, this.broker, this.abort.signal, this.peer, () => {
+      reusable = true;
+    });
     const key = dispatched.handler?.serial === true ? dispatched.handler.api.apiKey : null;
     let run: Promise<void>;
     const finish = (r: { response: Uint8Array | null; close: string | null }) => {
+      if (reusable && r.close === null) this.frames.recycle(frame);
       slot.done = true;
       slot.response = r.response;
       slot.close = r.close;

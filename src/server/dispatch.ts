@@ -34,7 +34,7 @@ function unsupportedApiVersions(broker: Broker, correlationId: number): Dispatch
 }
 
 /** Decodes a frame and prepares its handling; `run` does the work (the caller decides when). */
-export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, clientAddress?: string): Dispatched {
+export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, clientAddress?: string, doneWithRequestBytes?: () => void): Dispatched {
   // only the APIs this broker answers are decoded: a key it has no handler for closes the connection
   const decoded = decodeRequest(frame, (apiKey) => broker.handlers.get(apiKey)?.api);
   if (!decoded.ok) {
@@ -57,7 +57,7 @@ export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, 
     handler,
     run: async () => {
       try {
-        const response = await handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal, clientAddress });
+        const response = await handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal, clientAddress, doneWithRequestBytes });
         observer?.requestHandled(header.apiKey, handler.api.name, header.apiVersion, body, response, (performance.now() - receivedAt) / 1000);
         if (response === null) return { response: null, close: null };
         return { response: encodeResponse(handler.api, header.apiVersion, header.correlationId, response), close: null };

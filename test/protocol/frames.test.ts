@@ -82,3 +82,27 @@ test("after a large frame and after a burst of small ones, memory goes back", ()
   expect(a.push(small).frames.length).toBe(40_000);
   expect(buf()).toBeLessThanOrEqual(4096);
 });
+
+test("a recycled large frame's buffer takes the next large frame, whole and correct; a small frame in between drops it", () => {
+  const a = new FrameAssembler(64 << 20);
+  const { bytes: first } = framed([1 << 20], 3);
+  const [f1] = a.push(first).frames;
+  a.recycle(f1!);
+  const { bytes: second, frames: expected } = framed([(1 << 20) - 10], 4);
+  const [f2] = a.push(second.subarray(0, 300_000)).frames.concat(a.push(second.subarray(300_000)).frames);
+  expect(f2!.buffer).toBe(f1!.buffer);
+  expect(Buffer.compare(f2!, expected[0]!)).toBe(0);
+
+  a.recycle(f2!);
+  expect(a.push(framed([10]).bytes).frames.length).toBe(1);
+  const [f3] = a.push(framed([1 << 20], 5).bytes).frames;
+  expect(f3!.buffer).not.toBe(f2!.buffer);
+});
+
+test("small frames are never recycled", () => {
+  const a = new FrameAssembler(64 << 20);
+  const [small] = a.push(framed([100]).bytes).frames;
+  a.recycle(small!);
+  const [big] = a.push(framed([1 << 20]).bytes).frames;
+  expect(big!.buffer).not.toBe(small!.buffer);
+});
