@@ -2,15 +2,17 @@
 // v0/v1 and are answered UNSUPPORTED_FOR_MESSAGE_FORMAT; they are advertised because librdkafka
 // 2.0.2 sends gzip, snappy and lz4 batches only to a broker whose Produce range includes v0.
 // acks 0 stores the batch and sends no response at all; acks 1 and -1 answer once the batch is
-// durable in storage (storage is the replication). Requests of one connection run in order, so
-// an idempotent producer's pipelined batches reach storage in sequence order.
+// durable in storage (storage is the replication). A connection's requests are checked as they
+// arrive and appended strictly in arrival order (ctx.inOrder): an idempotent producer's pipelined
+// batches reach storage in sequence order, and while one request's append waits on storage, the
+// next request is already being checked.
 // Batches to a topic with a schema are checked against it before storing (produce/schema.ts).
 // Deviation: transactional batches are refused with INVALID_TXN_STATE until transactions land.
 
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { ProduceApi, type ProduceRequest, type ProduceResponse } from "../protocol/generated/index.ts";
-import { setLogAppendTime } from "../protocol/records/index.ts";
+import { type BatchHeader, setLogAppendTime } from "../protocol/records/index.ts";
 import type { TopicInfo } from "../storage/engine.ts";
 import { CloseConnection, defineHandler } from "./handler.ts";
 import { checkSchema } from "./produce/schema.ts";
@@ -30,7 +32,18 @@ interface Appends {
   threw: boolean;
 }
 
-async function producePartition(broker: Broker, topic: TopicInfo | null, index: number, records: Uint8Array | null, acks: number, apiVersion: number, appends: Appends): Promise<PartitionResponse> {
+/** A partition's batch that passed every check, ready to append. */
+interface Accepted {
+  topic: TopicInfo;
+  index: number;
+  batch: Uint8Array;
+  header: BatchHeader;
+  logAppendTime: boolean;
+  now: number;
+}
+
+/** Everything that decides a partition's answer short of storing: done before the request's turn. */
+async function checkPartition(broker: Broker, topic: TopicInfo | null, index: number, records: Uint8Array | null, acks: number, apiVersion: number): Promise<PartitionResponse | Accepted> {
   if (acks !== 0 && acks !== 1 && acks !== -1) return answer(index, ErrorCodes.INVALID_REQUIRED_ACKS, `acks ${acks} is not 0, 1 or -1`);
   if (topic === null || index < 0 || index >= topic.partitionCount) return answer(index, ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, null);
   if (apiVersion < 3) return answer(index, ErrorCodes.UNSUPPORTED_FOR_MESSAGE_FORMAT, "Produce v0-2 carry message formats v0/v1; send record batch v2 with Produce v3 or later");
@@ -47,14 +60,18 @@ async function producePartition(broker: Broker, topic: TopicInfo | null, index: 
     broker.log.debug("produce rejected by schema", { topic: topic.name, partition: index, error: rejected.errorMessage });
     return answer(index, rejected.errorCode, rejected.errorMessage, { recordErrors: rejected.recordErrors });
   }
-  if (check.logAppendTime) setLogAppendTime(batch, now);
+  return { topic, index, batch, header, logAppendTime: check.logAppendTime, now };
+}
+
+async function appendPartition(broker: Broker, { topic, index, batch, header, logAppendTime, now }: Accepted, appends: Appends): Promise<PartitionResponse> {
+  if (logAppendTime) setLogAppendTime(batch, now);
   try {
     const result = await broker.engine.append(topic.name, index, {
       bytes: batch,
       meta: {
         recordCount: header.recordCount,
         baseTimestamp: header.baseTimestamp,
-        maxTimestamp: check.logAppendTime ? now : header.maxTimestamp,
+        maxTimestamp: logAppendTime ? now : header.maxTimestamp,
         producerId: header.producerId,
         producerEpoch: header.producerEpoch,
         baseSequence: header.baseSequence,
@@ -65,7 +82,7 @@ async function producePartition(broker: Broker, topic: TopicInfo | null, index: 
     if (!("baseOffset" in result)) return answer(index, result.errorCode, null, { logStartOffset: BigInt(result.logStartOffset ?? -1) });
     return answer(index, ErrorCodes.NONE, null, {
       baseOffset: BigInt(result.baseOffset),
-      logAppendTimeMs: check.logAppendTime ? BigInt(result.logAppendTimeMs) : -1n,
+      logAppendTimeMs: logAppendTime ? BigInt(result.logAppendTimeMs) : -1n,
       logStartOffset: BigInt(result.logStartOffset),
     });
   } catch (e) {
@@ -79,14 +96,21 @@ export default defineHandler<ProduceRequest, ProduceResponse>({
   minVersion: 0,
   maxVersion: 11,
   serial: true,
-  async handle(request, { broker, apiVersion, doneWithRequestBytes }) {
+  async handle(request, { broker, apiVersion, doneWithRequestBytes, inOrder }) {
     const appends: Appends = { threw: false };
-    const responses = await Promise.all(
+    const checked = await Promise.all(
       request.topicData.map(async (t) => {
         const topic = await broker.engine.getTopic(t.name);
-        const partitionResponses = await Promise.all(t.partitionData.map((p) => producePartition(broker, topic, p.index, p.records, request.acks, apiVersion, appends)));
-        return { name: t.name, partitionResponses };
+        return { name: t.name, partitions: await Promise.all(t.partitionData.map((p) => checkPartition(broker, topic, p.index, p.records, request.acks, apiVersion))) };
       }),
+    );
+    const responses = await inOrder(() =>
+      Promise.all(
+        checked.map(async (t) => ({
+          name: t.name,
+          partitionResponses: await Promise.all(t.partitions.map((p) => ("batch" in p ? appendPartition(broker, p, appends) : p))),
+        })),
+      ),
     );
     // engines copy what they keep of a batch once its append has resolved (AppendBatch)
     if (!appends.threw) doneWithRequestBytes?.();

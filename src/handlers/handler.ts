@@ -15,7 +15,15 @@ export interface RequestContext {
    * answered, so their buffer may take the connection's next request.
    */
   doneWithRequestBytes?(): void;
+  /**
+   * Runs `section` once the sections of this connection's earlier requests of the same API have
+   * finished (for `serial` handlers; for others at once). Work before it may overlap them.
+   */
+  inOrder<T>(section: () => Promise<T>): Promise<T>;
 }
+
+/** inOrder for a request that waits for nobody. */
+export const atOnce = <T>(section: () => Promise<T>): Promise<T> => section();
 
 export interface Handler<Request, Response> {
   readonly api: ApiMessages<Request, Response>;
@@ -23,8 +31,9 @@ export interface Handler<Request, Response> {
   readonly minVersion: number;
   readonly maxVersion: number;
   /**
-   * Requests of this API from one connection run one at a time in arrival order (Produce: so an
-   * idempotent producer's pipelined batches reach storage in sequence order).
+   * The `ctx.inOrder` sections of this API's requests on one connection run one at a time, in
+   * arrival order (Produce appends there: an idempotent producer's pipelined batches reach storage
+   * in sequence order, while the next batches are already being checked).
    */
   readonly serial?: boolean;
   /** null: send no response (Produce with acks=0). Kafka errors are response data, never thrown. */

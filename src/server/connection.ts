@@ -1,10 +1,11 @@
-// One client connection: frames in, responses out in request order. Requests run concurrently
-// except those whose handler is `serial`, which run one at a time per connection. Reading pauses
+// One client connection: frames in, responses out in request order. Requests run concurrently;
+// a `serial` handler's ordered sections (ctx.inOrder) run one at a time in arrival order. Reading pauses
 // while too many requests are in flight or too many response bytes wait for the client to read.
 
 import type { Socket } from "bun";
 import type { Broker } from "../broker.ts";
 import { prepare } from "./dispatch.ts";
+import { atOnce, type RequestContext } from "../handlers/handler.ts";
 import { FrameAssembler } from "../protocol/frames.ts";
 
 const MAX_IN_FLIGHT = 128;
@@ -24,7 +25,7 @@ export class Connection {
   private unsentBytes = 0;
   private paused = false;
   private closing = false;
-  private readonly serialTails = new Map<number, Promise<unknown>>();
+  private readonly serialTails = new Map<number, Promise<void>>();
   private readonly abort = new AbortController();
   private idleWaiters: (() => void)[] = [];
   /** Set by drain(): requests that arrive from now on are not read; resolved once the socket ends. */
@@ -57,8 +58,7 @@ export class Connection {
     const dispatched = prepare(frame, this.broker, this.abort.signal, this.peer, () => {
       reusable = true;
     });
-    const key = dispatched.handler?.serial === true ? dispatched.handler.api.apiKey : null;
-    let run: Promise<void>;
+    const turn = dispatched.handler?.serial === true ? this.takeTurn(dispatched.handler.api.apiKey) : null;
     const finish = (r: { response: Uint8Array | null; close: string | null }) => {
       if (reusable && r.close === null) this.frames.recycle(frame);
       slot.done = true;
@@ -66,13 +66,39 @@ export class Connection {
       slot.close = r.close;
       this.flush();
     };
-    if (key === null) run = dispatched.run().then(finish);
-    else {
-      const tail = this.serialTails.get(key) ?? Promise.resolve();
-      run = tail.then(() => dispatched.run()).then(finish);
-      this.serialTails.set(key, run);
-    }
-    run.catch((e: unknown) => finish({ response: null, close: `internal error: ${e instanceof Error ? e.message : String(e)}` }));
+    dispatched
+      .run(turn?.inOrder ?? atOnce)
+      .finally(() => turn?.release())
+      .then(finish)
+      .catch((e: unknown) => finish({ response: null, close: `internal error: ${e instanceof Error ? e.message : String(e)}` }));
+  }
+
+  /**
+   * This request's place among the ordered sections of its API on this connection: its section
+   * starts when the previous request's turn has been released, and its own turn is released when
+   * its section ends, or when the request ends without entering it (never before the previous one).
+   */
+  private takeTurn(apiKey: number): { inOrder: RequestContext["inOrder"]; release(): void } {
+    const previous = this.serialTails.get(apiKey) ?? Promise.resolve();
+    let resolve!: () => void;
+    this.serialTails.set(apiKey, new Promise<void>((r) => (resolve = r)));
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      void previous.then(resolve);
+    };
+    return {
+      inOrder: async (section) => {
+        await previous;
+        try {
+          return await section();
+        } finally {
+          release();
+        }
+      },
+      release,
+    };
   }
 
   private flush(): void {

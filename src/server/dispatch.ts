@@ -7,7 +7,7 @@ import { ErrorCodes } from "../protocol/errors.ts";
 import { decodeRequest, encodeResponse } from "../protocol/frame.ts";
 import { ApiVersionsApi } from "../protocol/generated/index.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
-import { CloseConnection, type Handler } from "../handlers/handler.ts";
+import { CloseConnection, type Handler, type RequestContext } from "../handlers/handler.ts";
 
 export type DispatchResult =
   | { response: Uint8Array | null; close: null }
@@ -16,7 +16,8 @@ export type DispatchResult =
 
 export interface Dispatched {
   handler: Handler<unknown, unknown> | null;
-  run(): Promise<DispatchResult>;
+  /** `inOrder` orders the handler's ordered section among the connection's requests. */
+  run(inOrder: RequestContext["inOrder"]): Promise<DispatchResult>;
 }
 
 function unsupportedApiVersions(broker: Broker, correlationId: number): DispatchResult {
@@ -55,9 +56,9 @@ export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, 
   const receivedAt = observer === undefined ? 0 : performance.now();
   return {
     handler,
-    run: async () => {
+    run: async (inOrder) => {
       try {
-        const response = await handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal, clientAddress, doneWithRequestBytes });
+        const response = await handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal, clientAddress, doneWithRequestBytes, inOrder });
         observer?.requestHandled(header.apiKey, handler.api.name, header.apiVersion, body, response, (performance.now() - receivedAt) / 1000);
         if (response === null) return { response: null, close: null };
         return { response: encodeResponse(handler.api, header.apiVersion, header.correlationId, response), close: null };

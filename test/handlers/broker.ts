@@ -5,7 +5,7 @@
 import { expect } from "bun:test";
 import type { Broker } from "../../src/broker.ts";
 import { brokerConfig } from "../../src/config.ts";
-import type { Handler } from "../../src/handlers/handler.ts";
+import { atOnce, type Handler } from "../../src/handlers/handler.ts";
 import { handlerRegistry } from "../../src/handlers/index.ts";
 import { createLogger } from "../../src/log.ts";
 import type { ApiMessages } from "../../src/protocol/api.ts";
@@ -56,7 +56,7 @@ export async function call<Req, Res>(
   expect(version).toBeLessThanOrEqual(handler.maxVersion);
   const decoded = decode((r, v) => api.readRequest(r, v), encode((w, x: Req, v) => api.writeRequest(w, x, v), request, version), version);
   const header = { apiKey: api.apiKey, apiVersion: version, correlationId: 1, clientId: "test" };
-  const response = await handler.handle(decoded, { broker, header, apiVersion: version, signal });
+  const response = await handler.handle(decoded, { broker, header, apiVersion: version, signal, inOrder: atOnce });
   if (response === null) throw new Error(`${api.name} sent no response`);
   const bytes = encode((w, x: Res, v) => api.writeResponse(w, x, v), response, version);
   const again = decode((r, v) => api.readResponse(r, v), bytes, version);

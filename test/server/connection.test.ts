@@ -45,18 +45,30 @@ const correlationIds = (frames: Uint8Array[]) => {
   return ids;
 };
 
-/** A Heartbeat handler that answers after `delayMs` taken from the request's generationId. */
-function slowHandler(serial: boolean, log: string[]): Handler<unknown, unknown> {
+/**
+ * A Heartbeat handler that answers after `delayMs` taken from the request's generationId, all of
+ * it in its ordered section. With `checkMs`, it first spends that long outside the section (as
+ * Produce checks batches before its turn); a negative generationId skips the section altogether.
+ */
+function slowHandler(serial: boolean, log: string[], checkMs = 0): Handler<unknown, unknown> {
   return defineHandler<HeartbeatRequest, HeartbeatResponse>({
     api: HeartbeatApi,
     minVersion: 0,
     maxVersion: 4,
     serial,
-    async handle(request) {
-      log.push(`start ${request.generationId}`);
-      await Bun.sleep(request.generationId);
-      log.push(`end ${request.generationId}`);
-      return { throttleTimeMs: 0, errorCode: 0 };
+    async handle(request, { inOrder }) {
+      const id = request.generationId;
+      if (checkMs > 0) {
+        log.push(`check ${id}`);
+        await Bun.sleep(checkMs);
+      }
+      if (id < 0) return { throttleTimeMs: 0, errorCode: 0 };
+      return inOrder(async () => {
+        log.push(`start ${id}`);
+        await Bun.sleep(id);
+        log.push(`end ${id}`);
+        return { throttleTimeMs: 0, errorCode: 0 };
+      });
     },
   });
 }
@@ -90,6 +102,18 @@ test("a serial API's requests run one at a time in arrival order", async () => {
   await conn.idle();
   expect(log).toEqual(["start 40", "end 40", "start 5", "end 5", "start 20", "end 20"]);
   expect(correlationIds(socket.written)).toEqual([1, 2, 3]);
+});
+
+test("a serial API's requests are checked as they arrive; their ordered sections still run one at a time in order", async () => {
+  const log: string[] = [];
+  const broker = { ...testBroker(), handlers: new Map([[12, slowHandler(true, log, 10)]]) };
+  const { conn, socket } = connection(broker);
+  conn.onData(Buffer.concat([heartbeat(1, 40), heartbeat(2, -1), heartbeat(3, 5), heartbeat(4, 20)]));
+  await conn.idle();
+  // every check started before the first section ended: they overlap it
+  expect(log.slice(0, 4).sort()).toEqual(["check -1", "check 20", "check 40", "check 5"]);
+  expect(log.filter((l) => !l.startsWith("check"))).toEqual(["start 40", "end 40", "start 5", "end 5", "start 20", "end 20"]);
+  expect(correlationIds(socket.written)).toEqual([1, 2, 3, 4]);
 });
 
 test("reading pauses while the client does not read, and resumes when it drains", async () => {

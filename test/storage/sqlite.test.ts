@@ -5,15 +5,15 @@ import type { Engine } from "../../src/storage/engine.ts";
 import { openSqliteEngine } from "../../src/storage/sqlite/index.ts";
 import { runEngineConformance } from "./conformance.ts";
 
-runEngineConformance("sqlite", async () => {
+for (const writerThread of [true, false]) runEngineConformance(writerThread ? "sqlite" : "sqlite (appends on the event loop)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "tansu-sqlite-"));
   const url = new URL(`sqlite://${join(dir, "tansu.db")}`);
-  const engines: Engine[] = [await openSqliteEngine(url)];
+  const engines: Engine[] = [await openSqliteEngine(url, { writerThread })];
   const [engine] = engines as [Engine];
   return {
     engine,
     openSecond: async () => {
-      const second = await openSqliteEngine(url);
+      const second = await openSqliteEngine(url, { writerThread });
       engines.push(second);
       return second;
     },

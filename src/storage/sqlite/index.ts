@@ -2,7 +2,8 @@
 // processes on the machine share. WAL mode lets readers run beside the one writer; every append
 // is one BEGIN IMMEDIATE transaction, so offset assignment and producer checks are atomic across
 // processes. bun:sqlite is synchronous: each operation runs to completion without interleaving
-// with others in this process, and lock waits happen between retries, off the event loop.
+// with others in this process, and lock waits happen between retries, off the event loop. Appends,
+// the heavy writes, run on a writer thread with a connection of its own (writer.ts).
 
 import { Database } from "bun:sqlite";
 import type {
@@ -35,6 +36,7 @@ import * as records from "./records.ts";
 import { Statements, type TopicRow } from "./statements.ts";
 import * as topics from "./topics.ts";
 import { sqliteLocation, type SqliteLocation } from "./url.ts";
+import { WriterThread } from "./writer.ts";
 
 class SqliteEngine implements Engine {
   readonly description: string;
@@ -42,11 +44,15 @@ class SqliteEngine implements Engine {
   private readonly poller: ChangePoller;
   private closed = false;
 
+  private readonly writer: WriterThread | null;
+
   constructor(
     private readonly db: Database,
     location: SqliteLocation,
+    writerThread: boolean,
   ) {
     this.description = `sqlite://${location.path}`;
+    this.writer = writerThread ? startWriter(location) : null;
     this.s = new Statements(db);
     this.poller = new ChangePoller(() => db.query<{ data_version: number }, []>("PRAGMA data_version").get()?.data_version ?? 0);
   }
@@ -98,7 +104,10 @@ class SqliteEngine implements Engine {
   }
 
   async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
-    const result = await this.write("append", () => records.append(this.s, topic, partition, batch, Date.now()));
+    this.checkOpen();
+    const now = Date.now();
+    const writer = this.writer !== null && (await this.writer.started) ? this.writer : null;
+    const result = writer !== null ? await writer.append(topic, partition, batch, now) : await this.write("append", () => records.append(this.s, topic, partition, batch, now));
     if (result.errorCode === 0) this.poller.notify(partitionKey(topic, partition));
     return result;
   }
@@ -176,6 +185,7 @@ class SqliteEngine implements Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.writer?.close();
     this.poller.notifyAll();
     this.poller.stop();
     this.db.close(false);
@@ -195,7 +205,21 @@ const groupKey = (groupId: string) => `group\u0000${groupId}`;
 
 export type { SqliteEngine };
 
-export async function openSqliteEngine(url: URL): Promise<SqliteEngine> {
+/** A writer thread, or none where threads cannot start (appends then stay on the engine's connection). */
+function startWriter(location: SqliteLocation): WriterThread | null {
+  try {
+    return new WriterThread(location);
+  } catch {
+    return null;
+  }
+}
+
+export interface SqliteOptions {
+  /** Appends on a writer thread (writer.ts); false keeps them on the event loop. Default true. */
+  writerThread?: boolean;
+}
+
+export async function openSqliteEngine(url: URL, options: SqliteOptions = {}): Promise<SqliteEngine> {
   const location = sqliteLocation(url);
   let db: Database;
   try {
@@ -212,5 +236,5 @@ export async function openSqliteEngine(url: URL): Promise<SqliteEngine> {
     db.close(false);
     throw asStorageError(e, `open ${location.path}`);
   }
-  return new SqliteEngine(db, location);
+  return new SqliteEngine(db, location, options.writerThread ?? true);
 }

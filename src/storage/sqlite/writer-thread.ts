@@ -1,0 +1,55 @@
+// Worker thread entry: a second connection to the database that only appends batches, so a
+// produce's insert and commit (and the commit's fsync) leave the broker's event loop free. It
+// writes exactly as the engine's own connection would (records.ts, BEGIN IMMEDIATE, busy retries);
+// SQLite orders it with every other writer. See writer.ts; a separate entry of the compiled binary.
+
+import { Database } from "bun:sqlite";
+import type { AppendBatch, AppendResult } from "../engine.ts";
+import { StorageError, type StorageErrorCode } from "../engine.ts";
+import { BUSY_TIMEOUT_MS, withBusyRetry } from "./busy.ts";
+import * as records from "./records.ts";
+import { Statements } from "./statements.ts";
+import type { SqliteLocation } from "./url.ts";
+
+export type WriterRequest =
+  | { kind: "open"; location: SqliteLocation }
+  | { kind: "append"; id: number; topic: string; partition: number; batch: AppendBatch; now: number };
+
+export type WriterReply =
+  | { kind: "ready" }
+  | { kind: "failed"; message: string }
+  | { kind: "appended"; id: number; result: AppendResult }
+  | { kind: "error"; id: number; code: StorageErrorCode | null; message: string };
+
+declare const self: Worker;
+let statements: Statements | undefined;
+const reply = (r: WriterReply) => self.postMessage(r);
+
+function open(location: SqliteLocation): void {
+  try {
+    const db = new Database(location.path, { readwrite: true });
+    db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.run(`PRAGMA synchronous = ${location.synchronous.toUpperCase()}`);
+    statements = new Statements(db);
+    reply({ kind: "ready" });
+  } catch (e) {
+    reply({ kind: "failed", message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+async function append(m: Extract<WriterRequest, { kind: "append" }>): Promise<void> {
+  const s = statements;
+  if (s === undefined) return reply({ kind: "error", id: m.id, code: "unavailable", message: "the writer thread has no database" });
+  try {
+    const tx = s.db.transaction(() => records.append(s, m.topic, m.partition, m.batch, m.now));
+    reply({ kind: "appended", id: m.id, result: await withBusyRetry(() => tx.immediate(), "append") });
+  } catch (e) {
+    reply({ kind: "error", id: m.id, code: e instanceof StorageError ? e.code : null, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+self.onmessage = (event: MessageEvent<WriterRequest>) => {
+  const m = event.data;
+  if (m.kind === "open") open(m.location);
+  else void append(m);
+};
