@@ -106,7 +106,7 @@ class SqliteEngine implements Engine {
   async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
     this.checkOpen();
     const now = Date.now();
-    const writer = this.writer !== null && (await this.writer.started) ? this.writer : null;
+    const writer = this.writer !== null && (await this.writer.started) && this.writer.running ? this.writer : null;
     const result = writer !== null ? await writer.append(topic, partition, batch, now) : await this.write("append", () => records.append(this.s, topic, partition, batch, now));
     if (result.errorCode === 0) this.poller.notify(partitionKey(topic, partition));
     return result;

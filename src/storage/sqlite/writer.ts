@@ -42,6 +42,11 @@ export class WriterThread {
     this.worker.postMessage(open);
   }
 
+  /** False once the thread has stopped (closed, or failed): appends then go back to the engine. */
+  get running(): boolean {
+    return this.state === "ready";
+  }
+
   append(topic: string, partition: number, batch: AppendBatch, now: number): Promise<AppendResult> {
     if (this.state !== "ready") return Promise.reject(new StorageError("unavailable", "the writer thread has stopped"));
     const id = this.nextId++;
