@@ -44,15 +44,16 @@ class SqliteEngine implements Engine {
   private readonly poller: ChangePoller;
   private closed = false;
 
-  private readonly writer: WriterThread | null;
+  /** Started by the first append (an idle broker has no thread); null if off or it cannot start. */
+  private writer: WriterThread | null | undefined;
 
   constructor(
     private readonly db: Database,
-    location: SqliteLocation,
+    private readonly location: SqliteLocation,
     writerThread: boolean,
   ) {
     this.description = `sqlite://${location.path}`;
-    this.writer = writerThread ? startWriter(location) : null;
+    if (!writerThread) this.writer = null;
     this.s = new Statements(db);
     this.poller = new ChangePoller(() => db.query<{ data_version: number }, []>("PRAGMA data_version").get()?.data_version ?? 0);
   }
@@ -106,8 +107,9 @@ class SqliteEngine implements Engine {
   async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
     this.checkOpen();
     const now = Date.now();
-    const writer = this.writer !== null && (await this.writer.started) && this.writer.running ? this.writer : null;
-    const result = writer !== null ? await writer.append(topic, partition, batch, now) : await this.write("append", () => records.append(this.s, topic, partition, batch, now));
+    // appends stay on this connection until the thread has opened the database
+    const writer = this.writerThread();
+    const result = writer?.running === true ? await writer.append(topic, partition, batch, now) : await this.write("append", () => records.append(this.s, topic, partition, batch, now));
     if (result.errorCode === 0) this.poller.notify(partitionKey(topic, partition));
     return result;
   }
@@ -189,6 +191,16 @@ class SqliteEngine implements Engine {
     this.poller.notifyAll();
     this.poller.stop();
     this.db.close(false);
+  }
+
+  /** The writer thread, started on first use; resolves once it can take appends (false: it cannot). */
+  writerReady(): Promise<boolean> {
+    return this.writerThread()?.started ?? Promise.resolve(false);
+  }
+
+  private writerThread(): WriterThread | null {
+    if (this.writer === undefined) this.writer = startWriter(this.location);
+    return this.writer;
   }
 
   /** Pending waitForAppend registrations (for leak checks in tests). */
