@@ -1,5 +1,6 @@
 import { expect } from "bun:test";
 import { DecodeError, type DecodeErrorCode } from "../../../src/protocol/primitives.ts";
+import { type Codec, compress, computeBatchCrc, encodeBatch, type TimestampType } from "../../../src/protocol/records/index.ts";
 
 export const utf8 = new TextEncoder();
 
@@ -98,4 +99,19 @@ export class Prng {
   maybeNull<T>(value: T): T | null {
     return this.int(0, 4) === 0 ? null : value;
   }
+}
+
+/** A batch whose (uncompressed) records area is `area`, with header counts and CRC made to match. */
+export function batchWith(area: Uint8Array, recordCount: number, codec: Codec = "none", timestampType: TimestampType = "CreateTime"): Uint8Array {
+  const header = encodeBatch([{ value: null, timestamp: 1_700_000_000_000 }], { codec, timestampType }).subarray(0, 61);
+  const payload = compress(codec, area);
+  const batch = new Uint8Array(61 + payload.length);
+  batch.set(header);
+  batch.set(payload, 61);
+  const view = new DataView(batch.buffer);
+  view.setInt32(8, batch.length - 12);
+  view.setInt32(23, recordCount - 1);
+  view.setInt32(57, recordCount);
+  view.setUint32(17, computeBatchCrc(batch));
+  return batch;
 }

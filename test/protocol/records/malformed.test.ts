@@ -1,27 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { Writer } from "../../../src/protocol/primitives.ts";
-import { CODECS, compress, computeBatchCrc, decodeBatch, encodeBatch, splitBatches, validateBatch, type Codec } from "../../../src/protocol/records/index.ts";
-import { bytes, decodeErrorOrResult, expectDecodeError, Prng } from "./helpers.ts";
+import { CODECS, computeBatchCrc, decodeBatch, encodeBatch, splitBatches, validateBatch } from "../../../src/protocol/records/index.ts";
+import { batchWith, bytes, decodeErrorOrResult, expectDecodeError, Prng } from "./helpers.ts";
 
 const small = [
   { key: bytes("k"), value: bytes("value one"), headers: [{ key: "h", value: bytes("x") }], timestamp: 1000 },
   { key: null, value: null, timestamp: 990 },
 ];
 
-/** A batch whose records area is `records` (compressed with codec), with header counts and CRC made to match. */
-function batchWith(records: Uint8Array, recordCount: number, codec: Codec = "none"): Uint8Array {
-  const header = encodeBatch([], { codec }).subarray(0, 61);
-  const area = compress(codec, records);
-  const batch = new Uint8Array(61 + area.length);
-  batch.set(header);
-  batch.set(area, 61);
-  const view = new DataView(batch.buffer);
-  view.setInt32(8, batch.length - 12);
-  view.setInt32(23, recordCount - 1);
-  view.setInt32(57, recordCount);
-  view.setUint32(17, computeBatchCrc(batch));
-  return batch;
-}
 
 function record(write: (w: Writer) => void): Uint8Array {
   const body = new Writer();

@@ -5,19 +5,15 @@ import { describe, expect, test } from "bun:test";
 import { DecodeError } from "../../../src/protocol/primitives.ts";
 import {
   CODECS,
-  compress,
-  computeBatchCrc,
   decodeBatch,
   encodeBatch,
   scanBatch,
-  type Codec,
   type KafkaRecord,
   type RecordInput,
   type RecordsScan,
   type TimestampBounds,
-  type TimestampType,
 } from "../../../src/protocol/records/index.ts";
-import { bytes, Prng } from "./helpers.ts";
+import { batchWith, bytes, Prng } from "./helpers.ts";
 
 type Outcome = { error: { code: string; offset: number; message: string } } | { ok: unknown };
 
@@ -53,20 +49,6 @@ function expectSameOutcome(batch: Uint8Array, options: { verifyCrc?: boolean; ma
   return scanned;
 }
 
-/** A batch whose (uncompressed) records area is `area`, with header counts and CRC made to match. */
-function batchWith(area: Uint8Array, recordCount: number, codec: Codec, timestampType: TimestampType = "CreateTime"): Uint8Array {
-  const header = encodeBatch([{ value: null, timestamp: 1_700_000_000_000 }], { codec, timestampType }).subarray(0, 61);
-  const payload = compress(codec, area);
-  const batch = new Uint8Array(61 + payload.length);
-  batch.set(header);
-  batch.set(payload, 61);
-  const view = new DataView(batch.buffer);
-  view.setInt32(8, batch.length - 12);
-  view.setInt32(23, recordCount - 1);
-  view.setInt32(57, recordCount);
-  view.setUint32(17, computeBatchCrc(batch));
-  return batch;
-}
 
 const BASE_TIMESTAMP = 1_700_000_000_000;
 const LONG_MAX = Number("9223372036854775807");
