@@ -115,9 +115,22 @@ export class Reader {
 
   /** Unsigned LEB128 varint of at most 32 bits. */
   uvarint(): number {
+    const start = this.pos;
+    // one and two bytes (most lengths and deltas) without the loop
+    if (start + 1 < this.end) {
+      const b0 = this.buf[start]!;
+      if (b0 < 0x80) {
+        this.pos = start + 1;
+        return b0;
+      }
+      const b1 = this.buf[start + 1]!;
+      if (b1 < 0x80) {
+        this.pos = start + 2;
+        return (b0 & 0x7f) | (b1 << 7);
+      }
+    }
     let result = 0;
     let shift = 0;
-    const start = this.pos;
     for (let i = 0; i < 5; i++) {
       if (this.pos >= this.end) this.fail("truncated", "varint runs past the end", start);
       const b = this.buf[this.pos++]!;
@@ -140,6 +153,11 @@ export class Reader {
   /** Zigzag-encoded signed varlong, as a number; magnitudes beyond 2^53 are a decode error. */
   varlong(): number {
     const start = this.pos;
+    if (start < this.end && this.buf[start]! < 0x80) {
+      const b = this.buf[start]!;
+      this.pos = start + 1;
+      return (b >>> 1) ^ -(b & 1);
+    }
     let lo = 0;
     let hi = 0;
     let shift = 0;

@@ -1,4 +1,4 @@
-import { DecodeError, type DecodeErrorCode } from "../primitives.ts";
+import { DecodeError, Reader } from "../primitives.ts";
 import { decompress, DEFAULT_MAX_DECOMPRESSED_BYTES } from "./compression/index.ts";
 import { verifyBatchCrc } from "./crc.ts";
 import { checkBatchLength, readBatchHeader, RECORD_COUNT_AT, RECORDS_AT, type BatchHeader } from "./header.ts";
@@ -71,93 +71,17 @@ export function scanRecords(batch: Uint8Array, header: BatchHeader, options: Sca
 }
 
 /**
- * A cursor like Reader over the records area, but it skips keys, values and headers instead of
- * slicing them, and reads one- and two-byte varints (most lengths and offset deltas) without a
- * loop. Its errors repeat Reader's codes and messages.
+ * A Reader over the records area that skips keys, values and headers instead of slicing them, so
+ * nothing is allocated per record. Its errors are Reader's and decodeBatch's.
  */
-class RecordScanner {
-  private pos: number;
-  private readonly end: number;
-
+class RecordScanner extends Reader {
   constructor(
-    private readonly buf: Uint8Array,
+    buf: Uint8Array,
     pos: number,
     private readonly header: BatchHeader,
     private readonly bounds: TimestampBounds,
   ) {
-    this.pos = pos;
-    this.end = buf.length;
-  }
-
-  private fail(code: DecodeErrorCode, detail: string, at = this.pos): never {
-    throw new DecodeError(code, at, detail);
-  }
-
-  /** Zigzag varint of at most 32 bits (Reader.varint, without the Reader). */
-  private varint(): number {
-    const buf = this.buf;
-    const start = this.pos;
-    if (start + 1 < this.end) {
-      const b = buf[start]!;
-      if (b < 0x80) {
-        this.pos = start + 1;
-        return (b >>> 1) ^ -(b & 1);
-      }
-      const b1 = buf[start + 1]!;
-      if (b1 < 0x80) {
-        this.pos = start + 2;
-        const u = (b & 0x7f) | (b1 << 7);
-        return (u >>> 1) ^ -(u & 1);
-      }
-    }
-    let result = 0;
-    let shift = 0;
-    for (let i = 0; i < 5; i++) {
-      if (this.pos >= this.end) this.fail("truncated", "varint runs past the end", start);
-      const b = buf[this.pos++]!;
-      result |= (b & 0x7f) << shift;
-      if ((b & 0x80) === 0) {
-        if (i === 4 && b > 0x0f) this.fail("bad-varint", "varint exceeds 32 bits", start);
-        const u = result >>> 0;
-        return (u >>> 1) ^ -(u & 1);
-      }
-      shift += 7;
-    }
-    return this.fail("bad-varint", "varint longer than 5 bytes", start);
-  }
-
-  /** Zigzag varlong as a number; magnitudes beyond 2^53 are a decode error (Reader.varlong). */
-  private varlong(): number {
-    const buf = this.buf;
-    const start = this.pos;
-    if (start < this.end) {
-      const b = buf[start]!;
-      if (b < 0x80) {
-        this.pos = start + 1;
-        return (b >>> 1) ^ -(b & 1);
-      }
-    }
-    let lo = 0;
-    let hi = 0;
-    let shift = 0;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) this.fail("truncated", "varlong runs past the end", start);
-      const b = buf[this.pos++]!;
-      const bits = b & 0x7f;
-      if (shift < 28) lo |= bits << shift;
-      else if (shift === 28) {
-        lo |= (bits & 0x0f) << 28;
-        hi |= bits >>> 4;
-      } else hi |= bits << (shift - 32);
-      if ((b & 0x80) === 0) {
-        if (i === 9 && b > 1) this.fail("bad-varint", "varlong exceeds 64 bits", start);
-        const u = (hi >>> 0) * 0x1_0000_0000 + (lo >>> 0);
-        if (u > Number.MAX_SAFE_INTEGER) this.fail("bad-value", "varlong beyond 2^53", start);
-        return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
-      }
-      shift += 7;
-    }
-    return this.fail("bad-varint", "varlong longer than 10 bytes", start);
+    super(buf, pos);
   }
 
   private skip(n: number): void {
