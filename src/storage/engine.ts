@@ -37,7 +37,8 @@ export interface AppendBatch {
    * rather than copy each batch), must copy whatever it keeps once append resolves, and the caller
    * may then reuse them. The broker may lend them because every request frame is a buffer of its
    * own (protocol/frames.ts) that only its one request reads, and nothing reads a produced
-   * batch's baseOffset after append.
+   * batch's baseOffset after append. The batch has passed Produce's checks (validateBatch): it is
+   * whole, magic 2, and its CRC-32C is right.
    */
   bytes: Uint8Array;
   meta: BatchMeta;

@@ -1,15 +1,17 @@
-// Produce into PostgreSQL, one transaction per batch: lock the partition's watermark row, check
-// the idempotent producer, COPY the records in, insert the batch row, advance the watermark,
-// upsert the producer state and NOTIFY, then commit. The caller acknowledges only after commit.
-// Decoding, the exactness check and the COPY encoding happen before the lock is taken.
+// Produce into PostgreSQL, one transaction per batch, in few round trips. An idempotent producer's
+// batch first locks the partition's watermark row and reads the producer's state together, to
+// check the sequence. Then append-batch (takes the offsets, inserts the batch row and the
+// producer's state, NOTIFY) goes out with the COPY statement, the rows follow once patched with
+// the topic id and baseOffset it returned, and the transaction commits; the caller acknowledges
+// only after that. Decoding and the COPY encoding happen before the transaction begins.
 
 import type { AppendBatch, AppendResult } from "../engine.ts";
-import { afterAppend, checkProducerBatch, isIdempotent, type ProducerState } from "../producer-state.ts";
+import { afterAppend, checkProducerBatch, isIdempotent } from "../producer-state.ts";
 import { batchesToJson, stateFromRow } from "../producer-state-json.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
 import { batchRows } from "./batch-rows.ts";
-import { query, type Db } from "./connect.ts";
-import { copyIn } from "./copy.ts";
+import { query, type Db, type Tx } from "./connect.ts";
+import { endCopy, startCopy } from "./copy.ts";
 import { patchCopyRows, prepareCopyRows, uuidBytes } from "./copy-rows.ts";
 
 interface LockedWatermark {
@@ -18,38 +20,27 @@ interface LockedWatermark {
   high_watermark: number;
 }
 
+interface AppendedBatch {
+  topic_id: string;
+  base_offset: number;
+  log_start_offset: number;
+}
+
+type ProducerCheck = { kind: "append"; producerState: string | null } | { kind: "answer"; result: AppendResult };
+
 export async function append(db: Db, topic: string, partition: number, batch: AppendBatch, copyTimeoutMs: number): Promise<AppendResult> {
   const { meta } = batch;
-  const rows = batchRows(batch);
-  const prepared = rows.records.length === 0 ? null : prepareCopyRows(partition, rows.records);
+  const rows = batchRows(batch, partition);
+  const c = rows.columns;
   const bytes = rows.bytes === null ? null : Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.byteLength);
-  const idempotent = isIdempotent(meta);
   return db.begin(async (tx): Promise<AppendResult> => {
     const now = Date.now();
-    const [w] = await query<LockedWatermark>(tx, "lock-watermark", [topic, partition]);
-    if (w === undefined) return { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION };
-    const logStartOffset = w.log_start_offset;
-    let state: ProducerState | undefined;
-    if (idempotent) {
-      const [p] = await query<{ producer_epoch: number; batches: string }>(tx, "producer-state", [w.topic_id, partition, meta.producerId]);
-      state = p === undefined ? undefined : stateFromRow(p.producer_epoch, p.batches);
-      const check = checkProducerBatch(state, meta);
-      if (check.kind === "error") return { errorCode: check.errorCode, logStartOffset };
-      if (check.kind === "duplicate") return { errorCode: 0, baseOffset: check.baseOffset, logAppendTimeMs: now, logStartOffset };
-    }
-    const baseOffset = w.high_watermark;
-    const lastOffset = baseOffset + meta.recordCount - 1;
-    if (prepared !== null) {
-      patchCopyRows(prepared, rows.records, uuidBytes(w.topic_id), baseOffset);
-      await copyIn(tx, prepared.data, copyTimeoutMs);
-    }
-    const c = rows.columns;
-    const producerState = idempotent ? batchesToJson(afterAppend(state, meta, baseOffset)) : null;
-    await query(tx, "finish-append", [
-      w.topic_id,
+    const check = isIdempotent(batch.meta) ? await checkProducer(tx, topic, partition, batch, now) : ({ kind: "append", producerState: null } as const);
+    if (check.kind === "answer") return check.result;
+    const appending = query<AppendedBatch>(tx, "append-batch", [
+      topic,
       partition,
-      baseOffset,
-      lastOffset,
+      meta.recordCount,
       c.size,
       c.partitionLeaderEpoch,
       c.attributes,
@@ -59,11 +50,33 @@ export async function append(db: Db, topic: string, partition: number, batch: Ap
       c.producerId,
       c.producerEpoch,
       c.baseSequence,
-      c.recordCount,
       bytes,
-      producerState,
-      `${partition}:${topic}`,
+      check.producerState,
     ]);
-    return { errorCode: 0, baseOffset, logAppendTimeMs: now, logStartOffset };
+    const [[appended], stream] = await Promise.all([appending, rows.copy === null ? null : startCopy(tx)]);
+    if (appended === undefined) {
+      if (stream !== null) await endCopy(stream, prepareCopyRows(partition, []).data, copyTimeoutMs);
+      return { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION };
+    }
+    if (stream !== null && rows.copy !== null) {
+      patchCopyRows(rows.copy, uuidBytes(appended.topic_id), appended.base_offset);
+      await endCopy(stream, rows.copy.data, copyTimeoutMs);
+    }
+    return { errorCode: 0, baseOffset: appended.base_offset, logAppendTimeMs: now, logStartOffset: appended.log_start_offset };
   });
+}
+
+/** Locks the watermark row and checks the batch against the producer's state, in one round trip. */
+async function checkProducer(tx: Tx, topic: string, partition: number, { meta }: AppendBatch, now: number): Promise<ProducerCheck> {
+  const [[w], [p]] = await Promise.all([
+    query<LockedWatermark>(tx, "lock-watermark", [topic, partition]),
+    query<{ producer_epoch: number; batches: string }>(tx, "producer-state", [topic, partition, meta.producerId]),
+  ]);
+  if (w === undefined) return { kind: "answer", result: { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION } };
+  const logStartOffset = w.log_start_offset;
+  const state = p === undefined ? undefined : stateFromRow(p.producer_epoch, p.batches);
+  const check = checkProducerBatch(state, meta);
+  if (check.kind === "error") return { kind: "answer", result: { errorCode: check.errorCode, logStartOffset } };
+  if (check.kind === "duplicate") return { kind: "answer", result: { errorCode: 0, baseOffset: check.baseOffset, logAppendTimeMs: now, logStartOffset } };
+  return { kind: "append", producerState: batchesToJson(afterAppend(state, meta, w.high_watermark)) };
 }

@@ -1,25 +1,28 @@
-// A batch as PostgreSQL stores it: header columns in tansu.batch, one tansu.record row per record,
-// and the produced bytes only when the rows cannot rebuild them exactly. Whether they can is not
-// guessed: the batch is rebuilt from exactly what would be stored and compared byte for byte.
+// A batch as PostgreSQL stores it: header columns in tansu.batch, one tansu.record row per record
+// (as COPY data), and the produced bytes only when the rows cannot rebuild them exactly. The
+// common batch is settled by copy-batch.ts without decoding its records; for any other, whether
+// the rows reproduce it is not guessed: the batch is rebuilt from exactly what would be stored and
+// compared byte for byte.
 
 import type { AppendBatch } from "../engine.ts";
 import { DecodeError } from "../../protocol/primitives.ts";
 import { decodeBatch, readBatchHeader, type KafkaRecord } from "../../protocol/records/index.ts";
+import { copyRowsFromBatch } from "./copy-batch.ts";
+import { MAX_ROW_TIMESTAMP, prepareCopyRows, type PreparedRows } from "./copy-rows.ts";
 import { rebuildBatch, type BatchColumns, type RecordRow, type StoredHeader } from "./rebuild.ts";
 
 export interface BatchRows {
   columns: BatchColumns;
-  records: RecordRow[];
+  /** The records as COPY rows, offsets and topic id still to patch; null when there are none. */
+  copy: PreparedRows | null;
   /** The produced batch, when the rows alone would not reproduce it. */
   bytes: Uint8Array | null;
 }
 
-// timestamptz holds roughly ±290,000 years; Kafka timestamps outside are kept only in `bytes`.
-const MAX_ROW_TIMESTAMP = 8_000_000_000_000_000;
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 
 /** Rows with offsets relative to the batch (baseOffset 0); the append adds the real baseOffset. */
-export function batchRows({ bytes, meta }: AppendBatch): BatchRows {
+export function batchRows({ bytes, meta }: AppendBatch, partition: number): BatchRows {
   const header = readBatchHeader(bytes);
   const columns: BatchColumns = {
     baseOffset: 0,
@@ -34,16 +37,19 @@ export function batchRows({ bytes, meta }: AppendBatch): BatchRows {
     baseSequence: header.baseSequence,
     recordCount: header.recordCount,
   };
+  const copy = copyRowsFromBatch(bytes, header, meta.maxTimestamp, partition);
+  if (copy !== null) return { columns, copy, bytes: null };
   let decoded: KafkaRecord[];
   try {
     decoded = decodeBatch(bytes, { verifyCrc: false }).records;
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
-    return { columns, records: [], bytes: bytes.slice() };
+    return { columns, copy: null, bytes: bytes.slice() };
   }
   const records = decoded.map(recordRow);
-  if (header.codec !== "none") return { columns, records, bytes: bytes.slice() };
-  return { columns, records, bytes: rebuildsExactly(bytes, columns, records) ? null : bytes.slice() };
+  const rows = records.length === 0 ? null : prepareCopyRows(partition, records);
+  if (header.codec !== "none") return { columns, copy: rows, bytes: bytes.slice() };
+  return { columns, copy: rows, bytes: rebuildsExactly(bytes, columns, records) ? null : bytes.slice() };
 }
 
 function recordRow(r: KafkaRecord): RecordRow {

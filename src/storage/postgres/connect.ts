@@ -45,7 +45,7 @@ const NAMES = [
   "lock-watermark",
   "producer-state",
   "copy-records",
-  "finish-append",
+  "append-batch",
   "read",
   "batch-at-or-after",
   "batch-max-timestamp",

@@ -2,12 +2,25 @@
 // signature and two int32s, then per row an int16 field count and each field as an int32 length
 // (-1 for NULL) and its bytes, then an int16 -1. Binary pays here: bytea goes as is rather than as
 // hex text at twice the size, and nothing needs escaping.
+//
+// Rows are written before the append's lock is taken, so the topic id and the offsets (baseOffset
+// + offsetDelta) are left for patchCopyRows, which runs under the lock.
 
 import { setInt64 } from "../../protocol/records/rewrite.ts";
 import type { RecordRow } from "./rebuild.ts";
 
 const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
 const FIELDS = 7;
+/** Signature, flags and header extension length (both zero). */
+export const COPY_HEADER_SIZE = SIGNATURE.length + 8;
+/** The int16 -1 after the last row. */
+export const COPY_TRAILER_SIZE = 2;
+/** A row without its key, value and headers bytes: count, 7 lengths, uuid, int4, int8, int8. */
+export const ROW_FIXED_SIZE = 2 + 4 * FIELDS + 16 + 4 + 8 + 8;
+const TOPIC_ID_AT = 6;
+const OFFSET_AT = 34;
+/** timestamptz holds roughly ±290,000 years; Kafka timestamps outside are kept only in a batch's bytes. */
+export const MAX_ROW_TIMESTAMP = 8_000_000_000_000_000;
 /** timestamptz is microseconds since 2000-01-01T00:00:00Z. */
 const POSTGRES_EPOCH_MS = 946_684_800_000;
 const utf8 = new TextEncoder();
@@ -16,25 +29,48 @@ export function uuidBytes(uuid: string): Uint8Array {
   return new Uint8Array(Buffer.from(uuid.replaceAll("-", ""), "hex"));
 }
 
-/** COPY data with the topic id and offsets left for patchCopyRows, so it can be built outside the lock. */
+/** COPY data whose rows still need their topic id and offsets (patchCopyRows). */
 export interface PreparedRows {
   data: Uint8Array;
-  rowStarts: number[];
+  rowStarts: Int32Array;
+  offsetDeltas: Int32Array;
+}
+
+export function writeCopyHeader(out: Uint8Array): number {
+  out.set(SIGNATURE, 0);
+  out.fill(0, SIGNATURE.length, COPY_HEADER_SIZE);
+  return COPY_HEADER_SIZE;
+}
+
+/**
+ * Writes a row's field count and its topic id (zeros until patched), partition, offset (likewise)
+ * and timestamp fields at `at`; returns where the key's field starts.
+ */
+export function writeRowStart(view: DataView, at: number, partition: number, timestamp: number): number {
+  view.setInt16(at, FIELDS);
+  view.setInt32(at + 2, 16);
+  view.setInt32(at + 22, 4);
+  view.setInt32(at + 26, partition);
+  view.setInt32(at + 30, 8);
+  view.setInt32(at + 42, 8);
+  const micros = (timestamp - POSTGRES_EPOCH_MS) * 1000;
+  if (Number.isSafeInteger(micros)) setInt64(view, at + 46, micros);
+  else view.setBigInt64(at + 46, BigInt(timestamp - POSTGRES_EPOCH_MS) * 1000n);
+  return at + 54;
 }
 
 /** `rows` carry offsets relative to the batch (offsetDelta); patchCopyRows adds the baseOffset. */
 export function prepareCopyRows(partition: number, rows: readonly RecordRow[]): PreparedRows {
   const headers = rows.map((r) => (r.headers === null ? null : utf8.encode(JSON.stringify(r.headers))));
-  // per row: count, then (length + bytes) for uuid, int4, int8, int8, key, value, jsonb (version byte + text)
-  let size = SIGNATURE.length + 8 + 2;
+  // per row: the fixed part, then key, value and jsonb (version byte + text)
+  let size = COPY_HEADER_SIZE + COPY_TRAILER_SIZE;
   rows.forEach((r, i) => {
     const h = headers[i];
-    size += 2 + 4 * FIELDS + 16 + 4 + 8 + 8 + (r.key?.byteLength ?? 0) + (r.value?.byteLength ?? 0) + (h == null ? 0 : 1 + h.byteLength);
+    size += ROW_FIXED_SIZE + (r.key?.byteLength ?? 0) + (r.value?.byteLength ?? 0) + (h == null ? 0 : 1 + h.byteLength);
   });
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
-  out.set(SIGNATURE, 0);
-  let at = SIGNATURE.length + 8; // flags and header extension length are zero
+  let at = writeCopyHeader(out);
   const bytes = (b: Uint8Array | null, prefix?: number) => {
     if (b === null) {
       view.setInt32(at, -1);
@@ -48,33 +84,25 @@ export function prepareCopyRows(partition: number, rows: readonly RecordRow[]): 
     out.set(b, at);
     at += b.byteLength;
   };
-  const rowStarts: number[] = [];
+  const rowStarts = new Int32Array(rows.length);
+  const offsetDeltas = new Int32Array(rows.length);
   rows.forEach((r, i) => {
-    rowStarts.push(at);
-    view.setInt16(at, FIELDS);
-    view.setInt32(at + 2, 16);
-    view.setInt32(at + 22, 4);
-    view.setInt32(at + 26, partition);
-    view.setInt32(at + 30, 8);
-    setInt64(view, at + 34, r.offset);
-    view.setInt32(at + 42, 8);
-    const micros = (r.timestamp - POSTGRES_EPOCH_MS) * 1000;
-    if (Number.isSafeInteger(micros)) setInt64(view, at + 46, micros);
-    else view.setBigInt64(at + 46, BigInt(r.timestamp - POSTGRES_EPOCH_MS) * 1000n);
-    at += 54;
+    rowStarts[i] = at;
+    offsetDeltas[i] = r.offset;
+    at = writeRowStart(view, at, partition, r.timestamp);
     bytes(r.key);
     bytes(r.value);
     bytes(headers[i] ?? null, 1);
   });
   view.setInt16(at, -1);
-  return { data: out, rowStarts };
+  return { data: out, rowStarts, offsetDeltas };
 }
 
-export function patchCopyRows(prepared: PreparedRows, rows: readonly RecordRow[], topicId: Uint8Array, baseOffset: number): void {
-  const { data, rowStarts } = prepared;
+export function patchCopyRows({ data, rowStarts, offsetDeltas }: PreparedRows, topicId: Uint8Array, baseOffset: number): void {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  rowStarts.forEach((at, i) => {
-    data.set(topicId, at + 6);
-    setInt64(view, at + 34, baseOffset + (rows[i]?.offset ?? 0));
-  });
+  for (let i = 0; i < rowStarts.length; i++) {
+    const at = rowStarts[i]!;
+    data.set(topicId, at + TOPIC_ID_AT);
+    setInt64(view, at + OFFSET_AT, baseOffset + offsetDeltas[i]!);
+  }
 }

@@ -1,4 +1,5 @@
-// COPY … FROM STDIN inside the append's transaction.
+// COPY … FROM STDIN inside the append's transaction, in two steps so that the COPY statement can
+// go out with the statement before it and its data once the rows are patched.
 //
 // postgres.js 3.4.9 never settles a COPY writable whose COPY fails after the data was sent
 // (porsager/postgres#1173): neither 'finish' nor 'error' fires, and the transaction would hang
@@ -9,12 +10,14 @@ import type { Writable } from "node:stream";
 import { StorageError } from "../engine.ts";
 import { SQL, type Tx } from "./connect.ts";
 
-export async function copyIn(tx: Tx, data: Uint8Array, timeoutMs: number): Promise<void> {
-  const stream = await tx.unsafe(SQL["copy-records"]).writable();
-  await endWithin(stream, Buffer.from(data.buffer, data.byteOffset, data.byteLength), timeoutMs);
+/** Sends the COPY statement; resolves with its stream once the server is ready for data. */
+export function startCopy(tx: Tx): Promise<Writable> {
+  return tx.unsafe(SQL["copy-records"]).writable();
 }
 
-function endWithin(stream: Writable, chunk: Buffer, timeoutMs: number): Promise<void> {
+/** Sends `data` and ends the COPY; resolves once the server has taken every row. */
+export function endCopy(stream: Writable, data: Uint8Array, timeoutMs: number): Promise<void> {
+  const chunk = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       const error = new StorageError("unavailable", `COPY into tansu.record did not complete within ${timeoutMs} ms`);

@@ -59,28 +59,38 @@ where t.name = $1
 for update of w
 
 -- name: producer-state
-select producer_epoch, batches::text as batches from tansu.producer_state
-where topic_id = $1::uuid and partition = $2::integer and producer_id = $3::bigint
+select ps.producer_epoch, ps.batches::text as batches
+from tansu.producer_state ps join tansu.topic t using (topic_id)
+where t.name = $1 and ps.partition = $2::integer and ps.producer_id = $3::bigint
 
 -- name: copy-records
 copy tansu.record (topic_id, partition, "offset", "timestamp", key, value, headers) from stdin (format binary)
 
--- name: finish-append
-with b as (
+-- name: append-batch
+-- Takes $3 offsets from the partition's watermark (locking its row, if lock-watermark has not),
+-- inserts the batch row and the producer's state, and returns where the batch starts; no row
+-- when there is no such partition.
+with w as (
+  update tansu.watermark w set high_watermark = w.high_watermark + $3::integer
+  from tansu.topic t
+  where t.name = $1 and w.topic_id = t.topic_id and w.partition = $2::integer
+  returning w.topic_id, w.high_watermark - $3::integer as base_offset, w.log_start_offset
+), b as (
   insert into tansu.batch (topic_id, partition, base_offset, last_offset, size, partition_leader_epoch,
                            attributes, last_offset_delta, base_timestamp, max_timestamp, producer_id,
                            producer_epoch, base_sequence, record_count, bytes)
-  values ($1::uuid, $2::integer, $3::bigint, $4::bigint, $5::integer, $6::integer, $7::smallint, $8::integer,
-          $9::bigint, $10::bigint, $11::bigint, $12::smallint, $13::integer, $14::integer, $15::bytea)
-), w as (
-  update tansu.watermark set high_watermark = $4::bigint + 1 where topic_id = $1::uuid and partition = $2::integer
+  select w.topic_id, $2::integer, w.base_offset, w.base_offset + $3::integer - 1, $4::integer, $5::integer,
+         $6::smallint, $7::integer, $8::bigint, $9::bigint, $10::bigint, $11::smallint, $12::integer,
+         $3::integer, $13::bytea
+  from w
 ), p as (
   insert into tansu.producer_state (topic_id, partition, producer_id, producer_epoch, batches)
-  select $1::uuid, $2::integer, $11::bigint, $12::smallint, $16::text::jsonb where $16::text::jsonb is not null
+  select w.topic_id, $2::integer, $10::bigint, $11::smallint, $14::text::jsonb from w where $14::text::jsonb is not null
   on conflict (topic_id, partition, producer_id)
   do update set producer_epoch = excluded.producer_epoch, batches = excluded.batches
 )
-select pg_notify('tansu_append', $17::text)
+select w.topic_id, w.base_offset, w.log_start_offset, pg_notify('tansu_append', $2::integer || ':' || $1) as notified
+from w
 
 -- name: read
 with w as (
