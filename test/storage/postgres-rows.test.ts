@@ -98,6 +98,24 @@ describe("postgres records as rows", () => {
     expect((stamped?.timestamp as Date).getTime()).toBe(1_700_000_009_999);
   });
 
+  test("a row a constraint refuses is INVALID_RECORD at once; nothing is stored and the next append works", async () => {
+    const name = await topic("rows-refused");
+    await sql.unsafe("alter table tansu.record add constraint no_poison check (value is null or value <> 'poison'::bytea)");
+    try {
+      expect((await engine.append(name, 0, batchOf(encodeBatch([{ value: enc.encode("fine") }])))).errorCode).toBe(0);
+      const started = performance.now();
+      const refused = await engine.append(name, 0, batchOf(encodeBatch([{ value: enc.encode("a") }, { value: enc.encode("poison") }])));
+      expect(refused.errorCode).toBe(87); // INVALID_RECORD
+      expect(performance.now() - started).toBeLessThan(5_000); // not the COPY's 30 s bound
+      expect(await engine.append(name, 0, batchOf(encodeBatch([{ value: enc.encode("after") }])))).toMatchObject({ errorCode: 0, baseOffset: 1 });
+      const values = await sql`select value from tansu.records where topic = ${name} order by "offset"`;
+      expect(values.map((r) => (r.value as Buffer).toString())).toEqual(["fine", "after"]);
+      expect(await engine.offsets(name, 0)).toMatchObject({ highWatermark: 2 });
+    } finally {
+      await sql.unsafe("alter table tansu.record drop constraint no_poison");
+    }
+  });
+
   test("a fetch honours maxBytes with whole batches and always returns the first", async () => {
     const name = await topic("rows-max-bytes");
     const sizes: number[] = [];

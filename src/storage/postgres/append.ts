@@ -3,8 +3,11 @@
 // check the sequence. Then append-batch (takes the offsets, inserts the batch row and the
 // producer's state, NOTIFY) goes out with the COPY statement, the rows follow once patched with
 // the topic id and baseOffset it returned, and the transaction commits; the caller acknowledges
-// only after that. Decoding and the COPY encoding happen before the transaction begins.
+// only after that. Decoding and the COPY encoding happen before the transaction begins. A row a
+// constraint refuses (SQLSTATE class 23, e.g. a CHECK a user added) is INVALID_RECORD; other
+// database failures throw, and reach the client as the retriable KAFKA_STORAGE_ERROR.
 
+import postgres from "postgres";
 import type { AppendBatch, AppendResult } from "../engine.ts";
 import { afterAppend, checkProducerBatch, isIdempotent } from "../producer-state.ts";
 import { batchesToJson, stateFromRow } from "../producer-state-json.ts";
@@ -13,6 +16,9 @@ import { batchRows } from "./batch-rows.ts";
 import { query, type Db, type Tx } from "./connect.ts";
 import { endCopy, startCopy } from "./copy.ts";
 import { patchCopyRows, prepareCopyRows, uuidBytes } from "./copy-rows.ts";
+
+/** SQLSTATE 23505: two rows for one offset would be a fault of ours, not a refusal. */
+const UNIQUE_VIOLATION = "23505";
 
 interface LockedWatermark {
   topic_id: string;
@@ -29,6 +35,16 @@ interface AppendedBatch {
 type ProducerCheck = { kind: "append"; producerState: string | null } | { kind: "answer"; result: AppendResult };
 
 export async function append(db: Db, topic: string, partition: number, batch: AppendBatch, copyTimeoutMs: number): Promise<AppendResult> {
+  try {
+    return await appendInTransaction(db, topic, partition, batch, copyTimeoutMs);
+  } catch (e) {
+    // a constraint of the user's on tansu.record refused a row: no retry would store it
+    if (e instanceof postgres.PostgresError && e.code.startsWith("23") && e.code !== UNIQUE_VIOLATION) return { errorCode: ErrorCodes.INVALID_RECORD };
+    throw e;
+  }
+}
+
+async function appendInTransaction(db: Db, topic: string, partition: number, batch: AppendBatch, copyTimeoutMs: number): Promise<AppendResult> {
   const { meta } = batch;
   const rows = batchRows(batch, partition);
   const c = rows.columns;
@@ -53,14 +69,14 @@ export async function append(db: Db, topic: string, partition: number, batch: Ap
       bytes,
       check.producerState,
     ]);
-    const [[appended], stream] = await Promise.all([appending, rows.copy === null ? null : startCopy(tx)]);
+    const [[appended], copy] = await Promise.all([appending, rows.copy === null ? null : startCopy(tx)]);
     if (appended === undefined) {
-      if (stream !== null) await endCopy(stream, prepareCopyRows(partition, []).data, copyTimeoutMs);
+      if (copy !== null) await endCopy(copy, prepareCopyRows(partition, []).data, copyTimeoutMs);
       return { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION };
     }
-    if (stream !== null && rows.copy !== null) {
+    if (copy !== null && rows.copy !== null) {
       patchCopyRows(rows.copy, uuidBytes(appended.topic_id), appended.base_offset);
-      await endCopy(stream, rows.copy.data, copyTimeoutMs);
+      await endCopy(copy, rows.copy.data, copyTimeoutMs);
     }
     return { errorCode: 0, baseOffset: appended.base_offset, logAppendTimeMs: now, logStartOffset: appended.log_start_offset };
   });
