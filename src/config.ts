@@ -18,6 +18,8 @@ export interface BrokerConfig {
   /** null: advertise the listener's own address (0.0.0.0 → localhost; port 0 → the bound port). */
   advertisedListener: Endpoint | null;
   storageEngine: URL;
+  /** Retry opening unreachable storage at start rather than exit. */
+  waitForStorage: boolean;
   clusterId: string;
   nodeId: number;
   /** null when disabled with an empty --admin-listener-url. */
@@ -54,6 +56,7 @@ export const BROKER_OPTIONS = [
   { flag: "listener-url", env: "LISTENER_URL", default: "tcp://0.0.0.0:9092", about: "where the Kafka protocol listens" },
   { flag: "advertised-listener-url", env: "ADVERTISED_LISTENER_URL", default: "", about: "the address clients are told to connect to (default: the listener's)" },
   { flag: "storage-engine", env: "STORAGE_ENGINE", default: "sqlite://tansu.db", about: "memory://, sqlite://path, postgres://… or s3://bucket/prefix" },
+  { flag: "wait-for-storage", env: "WAIT_FOR_STORAGE", default: "false", about: "when storage cannot be reached at start, retry with backoff instead of exiting" },
   { flag: "cluster-id", env: "CLUSTER_ID", default: "tansu", about: "the cluster id reported to clients" },
   { flag: "node-id", env: "NODE_ID", default: "111", about: "the broker id every broker reports" },
   { flag: "admin-listener-url", env: "ADMIN_LISTENER_URL", default: "http://0.0.0.0:8080", about: "the HTTP admin port; empty to disable" },
@@ -163,7 +166,7 @@ function parseStorage(value: string): URL {
 const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "debug"];
 
 export function brokerConfig(args: readonly string[], env: Record<string, string | undefined>): BrokerConfig {
-  const { flags, positional } = parseFlags(args, BROKER_OPTIONS);
+  const { flags, positional } = parseFlags(args, BROKER_OPTIONS, ["wait-for-storage"]);
   if (positional.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(positional[0])}`);
   const s = settings(flags, env, BROKER_OPTIONS);
   const get = (name: OptionName): string => s.get(name) ?? "";
@@ -185,6 +188,7 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
     listener: parseEndpoint(get("listener-url"), "--listener-url", "tcp"),
     advertisedListener: get("advertised-listener-url") === "" ? null : parseEndpoint(get("advertised-listener-url"), "--advertised-listener-url", "tcp"),
     storageEngine: parseStorage(get("storage-engine")),
+    waitForStorage: parseBoolean(get("wait-for-storage"), "--wait-for-storage"),
     clusterId: get("cluster-id"),
     nodeId: parseInteger(get("node-id"), "--node-id", 0, 2 ** 31 - 1),
     adminListener: admin === "" ? null : parseEndpoint(admin, "--admin-listener-url", "http"),

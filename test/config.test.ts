@@ -13,3 +13,11 @@ test("a reference to an unset variable is a configuration error naming it; a lon
   expect(() => brokerConfig([], { STORAGE_ENGINE: "s3://${BUCKET_NAME}" })).toThrow(new ConfigError("--storage-engine: ${BUCKET_NAME} is not set in the environment"));
   expect(brokerConfig(["--cluster-id", "a$b${"], {}).clusterId).toBe("a$b${");
 });
+
+test("--wait-for-storage is off by default, on as a bare flag or through WAIT_FOR_STORAGE, and anything but a boolean is an error", () => {
+  expect(brokerConfig([], {}).waitForStorage).toBe(false);
+  expect(brokerConfig(["--wait-for-storage"], {}).waitForStorage).toBe(true);
+  expect(brokerConfig(["--wait-for-storage=false"], { WAIT_FOR_STORAGE: "true" }).waitForStorage).toBe(false);
+  expect(brokerConfig([], { WAIT_FOR_STORAGE: "true" }).waitForStorage).toBe(true);
+  expect(() => brokerConfig(["--wait-for-storage=soon"], {})).toThrow(new ConfigError('--wait-for-storage: expected true or false, got "soon"'));
+});

@@ -10,7 +10,7 @@ import { createLogger, type Logger } from "../log.ts";
 import { listenKafka } from "../server/listener.ts";
 import type { ServerObserver } from "../server/observer.ts";
 import type { Engine } from "../storage/engine.ts";
-import { openEngine } from "../storage/open.ts";
+import { openEngineWaiting } from "../storage/open.ts";
 import { engineWhenOpen } from "../storage/when-open.ts";
 
 export interface RunningBroker {
@@ -57,7 +57,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   }
   // The listener comes first and storage opens one event-loop turn later: a client that connected
   // at once gets its ApiVersions answered while storage opens; requests that need storage wait.
-  const opening = shared !== undefined ? Promise.resolve(shared) : nextTurn().then(() => openEngine(config.storageEngine));
+  const opening = shared !== undefined ? Promise.resolve(shared) : nextTurn().then(() => openEngineWaiting(config.storageEngine, config.waitForStorage, log, storageDescription(config.storageEngine)));
   const engine = engineWhenOpen(opening.then(instrument), storageDescription(config.storageEngine));
   const listener = listenKafka(config.listener, () => broker);
   const broker: Broker = { config, engine, log, advertised: advertise(config, listener.port), handlers: handlerRegistry(), observer, schemas };

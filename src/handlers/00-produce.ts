@@ -100,7 +100,13 @@ export default defineHandler<ProduceRequest, ProduceResponse>({
     const appends: Appends = { threw: false };
     const checked = await Promise.all(
       request.topicData.map(async (t) => {
-        const topic = await broker.engine.getTopic(t.name);
+        let topic: TopicInfo | null;
+        try {
+          topic = await broker.engine.getTopic(t.name);
+        } catch (e) {
+          const errorCode = storageErrorCode(e);
+          return { name: t.name, partitions: t.partitionData.map((p) => answer(p.index, errorCode, "storage failed; retry")) };
+        }
         return { name: t.name, partitions: await Promise.all(t.partitionData.map((p) => checkPartition(broker, topic, p.index, p.records, request.acks, apiVersion))) };
       }),
     );

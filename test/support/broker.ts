@@ -13,6 +13,8 @@ export interface TestBroker {
   readonly pid: number;
   /** Everything the broker wrote to stderr so far. */
   logs(): string;
+  /** Whether the process has neither exited nor been killed by a signal. */
+  running(): boolean;
   /** SIGTERM, then wait for exit; returns the exit code. */
   stop(): Promise<number>;
   /** Sends `signal` and waits for exit; returns the exit code (or the signal's number + 128). */
@@ -66,6 +68,7 @@ export async function startBroker(args: string[] = [], env: Record<string, strin
     adminUrl: adminPort === undefined ? null : `http://127.0.0.1:${adminPort}`,
     pid: proc.pid,
     logs: () => log,
+    running: () => proc.exitCode === null && proc.signalCode === null,
     stop: () => kill("SIGTERM"),
     kill,
   };

