@@ -5,7 +5,8 @@
 // durable in storage (storage is the replication). A connection's requests are checked as they
 // arrive and appended strictly in arrival order (ctx.inOrder): an idempotent producer's pipelined
 // batches reach storage in sequence order, and while one request's append waits on storage, the
-// next request is already being checked.
+// next request is already being checked — and, when the engine applies appends in call order
+// (Engine.appendsInCallOrder), already handed to it.
 // Batches to a topic with a schema are checked against it before storing (produce/schema.ts).
 // Deviation: transactional batches are refused with INVALID_TXN_STATE until transactions land.
 
@@ -110,14 +111,15 @@ export default defineHandler<ProduceRequest, ProduceResponse>({
         return { name: t.name, partitions: await Promise.all(t.partitionData.map((p) => checkPartition(broker, topic, p.index, p.records, request.acks, apiVersion))) };
       }),
     );
-    const responses = await inOrder(() =>
-      Promise.all(
-        checked.map(async (t) => ({
-          name: t.name,
-          partitionResponses: await Promise.all(t.partitions.map((p) => ("batch" in p ? appendPartition(broker, p, appends) : p))),
-        })),
-      ),
-    );
+    const ordered = broker.engine.appendsInCallOrder === true;
+    const appending = await inOrder(async () => {
+      const started = checked.map((t) => ({ name: t.name, partitionResponses: t.partitions.map((p) => ("batch" in p ? appendPartition(broker, p, appends) : p)) }));
+      // the turn passes on once the engine has this request's batches, or, for an engine that
+      // might apply a later append first, once they are stored
+      if (!ordered) await Promise.all(started.flatMap((t) => t.partitionResponses));
+      return started;
+    });
+    const responses = await Promise.all(appending.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitionResponses) })));
     // engines copy what they keep of a batch once its append has resolved (AppendBatch)
     if (!appends.threw) doneWithRequestBytes?.();
     if (request.acks === 0) {

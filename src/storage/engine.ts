@@ -158,6 +158,12 @@ export interface Engine {
    */
   append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult>;
   /**
+   * True when appends take effect in the order append is called, also while earlier ones are
+   * still being stored (the engine has one queue of appends). Produce then hands a connection's
+   * next batch over as soon as the previous call is made, instead of once that batch is stored.
+   */
+  readonly appendsInCallOrder?: boolean;
+  /**
    * Batches from the one containing `fetchOffset`, while their total size stays within maxBytes;
    * the first batch is always returned whole even if it alone exceeds maxBytes.
    * fetchOffset outside [logStartOffset, highWatermark] is OFFSET_OUT_OF_RANGE.

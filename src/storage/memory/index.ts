@@ -68,6 +68,9 @@ class MemoryEngine implements Engine {
     return this.topics.alterConfigs(name, changes);
   }
 
+  /** An append takes effect before its call returns. */
+  readonly appendsInCallOrder = true;
+
   async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
     const log = this.topics.partition(topic, partition);
     if (log === undefined) return unknownPartition();

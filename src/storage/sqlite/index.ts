@@ -104,14 +104,32 @@ class SqliteEngine implements Engine {
     return this.write("alter configs", () => topics.alterConfigs(this.s, name, changes));
   }
 
+  readonly appendsInCallOrder = true;
+
   async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
     this.checkOpen();
+    // each append is handed over once the one before has been: to the writer thread, which takes
+    // its appends one at a time in order, or to this connection, where one waiting out another
+    // process's lock holds back those after it
+    const handedOver = this.lastHandedOver.then(() => this.handOver(topic, partition, batch));
+    this.lastHandedOver = handedOver.then(
+      (a) => a.handedOver,
+      () => {},
+    );
+    const result = await (await handedOver).stored;
+    if (result.errorCode === 0) this.poller.notify(partitionKey(topic, partition));
+    return result;
+  }
+
+  private lastHandedOver: Promise<unknown> = Promise.resolve();
+
+  private handOver(topic: string, partition: number, batch: AppendBatch): { stored: Promise<AppendResult>; handedOver: Promise<unknown> } {
     const now = Date.now();
     // appends stay on this connection until the thread has opened the database
     const writer = this.writerThread();
-    const result = writer?.running === true ? await writer.append(topic, partition, batch, now) : await this.write("append", () => records.append(this.s, topic, partition, batch, now));
-    if (result.errorCode === 0) this.poller.notify(partitionKey(topic, partition));
-    return result;
+    if (writer?.running === true) return { stored: writer.append(topic, partition, batch, now), handedOver: Promise.resolve() };
+    const stored = this.write("append", () => records.append(this.s, topic, partition, batch, now));
+    return { stored, handedOver: stored.catch(() => {}) };
   }
 
   read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult> {

@@ -48,8 +48,12 @@ async function append(m: Extract<WriterRequest, { kind: "append" }>): Promise<vo
   }
 }
 
+// one append at a time, in the order sent: one waiting out another process's lock holds back the
+// rest (the engine promises appends in call order)
+let appending = Promise.resolve();
+
 self.onmessage = (event: MessageEvent<WriterRequest>) => {
   const m = event.data;
   if (m.kind === "open") open(m.location);
-  else void append(m);
+  else appending = appending.then(() => append(m));
 };

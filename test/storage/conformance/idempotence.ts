@@ -141,4 +141,15 @@ export function idempotenceCases(ctx: ConformanceContext): void {
     await ctx.engine.createTopic({ name: topic, partitionCount: 1, replicationFactor: 1, configs: {} });
     expect(await appendOk(ctx.engine, topic, 0, producer(1011, 1)(0))).toBe(0);
   });
+
+  test("an engine that applies appends in call order does, for appends not awaited one by one", async () => {
+    const topic = await ctx.createTopic("call-order");
+    const send = producer(1013, 0);
+    const calls = Array.from({ length: 40 }, (_, i) => ctx.engine.append(topic, 0, send(i * 2, 2)));
+    const results = await Promise.all(calls);
+    if (ctx.engine.appendsInCallOrder !== true) return; // such engines promise nothing here
+    expect(results.map((r) => r.errorCode)).toEqual(results.map(() => 0));
+    expect(results.map((r) => ("baseOffset" in r ? r.baseOffset : -1))).toEqual(results.map((_, i) => i * 2));
+    expect((await readAll(ctx.engine, topic, 0)).map((b) => b.baseOffset)).toEqual(results.map((_, i) => i * 2));
+  });
 }
