@@ -34,9 +34,10 @@ interface AppendedBatch {
 
 type ProducerCheck = { kind: "append"; producerState: string | null } | { kind: "answer"; result: AppendResult };
 
-export async function append(db: Db, topic: string, partition: number, batch: AppendBatch, copyTimeoutMs: number): Promise<AppendResult> {
+/** `offsetsTaken` is called once append-batch has returned (the batch's offsets are taken). */
+export async function append(db: Db, topic: string, partition: number, batch: AppendBatch, copyTimeoutMs: number, offsetsTaken: () => void): Promise<AppendResult> {
   try {
-    return await appendInTransaction(db, topic, partition, batch, copyTimeoutMs);
+    return await appendInTransaction(db, topic, partition, batch, copyTimeoutMs, offsetsTaken);
   } catch (e) {
     // a constraint of the user's on tansu.record refused a row: no retry would store it
     if (e instanceof postgres.PostgresError && e.code.startsWith("23") && e.code !== UNIQUE_VIOLATION) return { errorCode: ErrorCodes.INVALID_RECORD };
@@ -44,7 +45,7 @@ export async function append(db: Db, topic: string, partition: number, batch: Ap
   }
 }
 
-async function appendInTransaction(db: Db, topic: string, partition: number, batch: AppendBatch, copyTimeoutMs: number): Promise<AppendResult> {
+async function appendInTransaction(db: Db, topic: string, partition: number, batch: AppendBatch, copyTimeoutMs: number, offsetsTaken: () => void): Promise<AppendResult> {
   const { meta } = batch;
   const rows = batchRows(batch, partition);
   const c = rows.columns;
@@ -70,6 +71,7 @@ async function appendInTransaction(db: Db, topic: string, partition: number, bat
       check.producerState,
     ]);
     const [[appended], copy] = await Promise.all([appending, rows.copy === null ? null : startCopy(tx)]);
+    offsetsTaken();
     if (appended === undefined) {
       if (copy !== null) await endCopy(copy, prepareCopyRows(partition, []).data, copyTimeoutMs);
       return { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION };

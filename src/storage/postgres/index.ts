@@ -97,10 +97,27 @@ class PostgresEngine implements Engine {
     return this.run("alter configs", () => topics.alterConfigs(this.db, name, changes));
   }
 
+  readonly appendsInCallOrder = true;
+  /** Per partition, the latest append's promise to have taken its offsets (or to have ended). */
+  private readonly offsetsTaken = new Map<string, Promise<void>>();
+
+  // Appends to a partition through this engine go in call order: each sends its statements once
+  // the one before has taken its offsets, and then waits in PostgreSQL on the watermark row's lock
+  // with its rows ready, so it starts the moment the one before commits.
   async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
-    const result = await this.run("append", () => append(this.db, topic, partition, batch, this.copyTimeoutMs));
-    if (result.errorCode === 0) this.notifier.notify(partitionKey(topic, partition));
-    return result;
+    const key = partitionKey(topic, partition);
+    const previous = this.offsetsTaken.get(key);
+    const { promise: taken, resolve: offsetsTaken } = Promise.withResolvers<void>();
+    this.offsetsTaken.set(key, taken);
+    try {
+      await previous;
+      const result = await this.run("append", () => append(this.db, topic, partition, batch, this.copyTimeoutMs, offsetsTaken));
+      if (result.errorCode === 0) this.notifier.notify(key);
+      return result;
+    } finally {
+      offsetsTaken();
+      if (this.offsetsTaken.get(key) === taken) this.offsetsTaken.delete(key);
+    }
   }
 
   read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
