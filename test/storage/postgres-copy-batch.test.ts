@@ -9,7 +9,7 @@ import { batchRows } from "../../src/storage/postgres/batch-rows.ts";
 import { copyRowsFromBatch } from "../../src/storage/postgres/copy-batch.ts";
 import { MAX_ROW_TIMESTAMP, prepareCopyRows, type PreparedRows } from "../../src/storage/postgres/copy-rows.ts";
 import { rebuildBatch, type RecordRow } from "../../src/storage/postgres/rebuild.ts";
-import { testBatch } from "./record-batch.ts";
+import { testBatch, zigzag } from "./record-batch.ts";
 
 const PARTITION = 3;
 const enc = new TextEncoder();
@@ -25,14 +25,9 @@ interface HandRecord {
   padded?: readonly ("length" | "timestamp" | "offset" | "key" | "value")[];
 }
 
+/** zigzag(n), or with one byte more than it needs: a continuation bit and a zero byte. */
 function varint(n: number, padded: boolean): number[] {
-  let v = n >= 0 ? BigInt(n) * 2n : BigInt(-n) * 2n - 1n;
-  const bytes: number[] = [];
-  while (v >= 0x80n) {
-    bytes.push(Number((v & 0x7fn) | 0x80n));
-    v >>= 7n;
-  }
-  bytes.push(Number(v));
+  const bytes = zigzag(n);
   if (padded) {
     bytes[bytes.length - 1]! |= 0x80;
     bytes.push(0);

@@ -63,7 +63,8 @@ function encodeRecords(meta: BatchMeta, value: Uint8Array): Uint8Array {
   return new Uint8Array(out);
 }
 
-function zigzag(n: number): number[] {
+/** A zigzag varint (records' encoding), minimal. */
+export function zigzag(n: number): number[] {
   let v = n >= 0 ? BigInt(n) * 2n : BigInt(-n) * 2n - 1n;
   const bytes: number[] = [];
   while (v >= 0x80n) {
