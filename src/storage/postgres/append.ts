@@ -52,7 +52,7 @@ async function appendInTransaction(db: Db, topic: string, partition: number, bat
   const bytes = rows.bytes === null ? null : Buffer.from(rows.bytes.buffer, rows.bytes.byteOffset, rows.bytes.byteLength);
   return db.begin(async (tx): Promise<AppendResult> => {
     const now = Date.now();
-    const check = isIdempotent(batch.meta) ? await checkProducer(tx, topic, partition, batch, now) : ({ kind: "append", producerState: null } as const);
+    const check = isIdempotent(meta) ? await checkProducer(tx, topic, partition, batch, now) : ({ kind: "append", producerState: null } as const);
     if (check.kind === "answer") return check.result;
     const appending = query<AppendedBatch>(tx, "append-batch", [
       topic,
