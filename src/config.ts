@@ -30,6 +30,17 @@ export interface BrokerConfig {
   logLevel: LogLevel;
   /** Kafka's socket.request.max.bytes: a larger request closes its connection. */
   socketRequestMaxBytes: number;
+  /** Kafka's connections.max.idle.ms: a connection with no traffic and no request in flight this long is closed. */
+  connectionsMaxIdleMs: number;
+  /** Kafka's max.connections and max.connections.per.ip: a connection beyond either is closed at once. */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  /** A request frame that has started arriving must be whole within this many ms, else its connection is closed. */
+  requestFrameTimeoutMs: number;
+  /** Kafka's queued.max.requests, per connection: past this many requests in flight, its socket is not read. */
+  queuedMaxRequests: number;
+  /** Response bytes a connection may hold unsent before it is not read and its Fetches wait. */
+  queuedMaxResponseBytes: number;
   /** Kafka's auto.create.topics.enable: Metadata for an unknown topic creates it. */
   autoCreateTopicsEnable: boolean;
   /** Kafka's num.partitions: partitions of an auto-created topic or of a CreateTopics with -1. */
@@ -64,6 +75,12 @@ export const BROKER_OPTIONS = [
   { flag: "schema-registry-check-interval-ms", env: "SCHEMA_REGISTRY_CHECK_INTERVAL_MS", default: "5000", about: "how often a topic's schema file is checked for changes" },
   { flag: "log-level", env: "LOG_LEVEL", default: "info", about: "error, warn, info or debug" },
   { flag: "socket-request-max-bytes", env: "SOCKET_REQUEST_MAX_BYTES", default: "104857600", about: "largest request accepted" },
+  { flag: "connections-max-idle-ms", env: "CONNECTIONS_MAX_IDLE_MS", default: "600000", about: "close a connection idle this long" },
+  { flag: "max-connections", env: "MAX_CONNECTIONS", default: "2147483647", about: "most client connections at once" },
+  { flag: "max-connections-per-ip", env: "MAX_CONNECTIONS_PER_IP", default: "2147483647", about: "most client connections from one address" },
+  { flag: "request-frame-timeout-ms", env: "REQUEST_FRAME_TIMEOUT_MS", default: "30000", about: "time a request frame may take to arrive once started" },
+  { flag: "queued-max-requests", env: "QUEUED_MAX_REQUESTS", default: "128", about: "requests in flight per connection before its socket is not read" },
+  { flag: "queued-max-response-bytes", env: "QUEUED_MAX_RESPONSE_BYTES", default: "16777216", about: "unsent response bytes per connection before its socket is not read" },
   { flag: "auto-create-topics-enable", env: "AUTO_CREATE_TOPICS_ENABLE", default: "true", about: "create unknown topics on Metadata" },
   { flag: "num-partitions", env: "NUM_PARTITIONS", default: "1", about: "partitions of auto-created topics" },
   { flag: "default-replication-factor", env: "DEFAULT_REPLICATION_FACTOR", default: "1", about: "replication factor reported for new topics" },
@@ -196,6 +213,12 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
     schemaRegistryCheckIntervalMs: parseInteger(get("schema-registry-check-interval-ms"), "--schema-registry-check-interval-ms", 0, 2 ** 31 - 1),
     logLevel: logLevel as LogLevel,
     socketRequestMaxBytes: parseInteger(get("socket-request-max-bytes"), "--socket-request-max-bytes", 1024, 2 ** 31 - 1),
+    connectionsMaxIdleMs: parseInteger(get("connections-max-idle-ms"), "--connections-max-idle-ms", 1, 2 ** 31 - 1),
+    maxConnections: parseInteger(get("max-connections"), "--max-connections", 0, 2 ** 31 - 1),
+    maxConnectionsPerIp: parseInteger(get("max-connections-per-ip"), "--max-connections-per-ip", 0, 2 ** 31 - 1),
+    requestFrameTimeoutMs: parseInteger(get("request-frame-timeout-ms"), "--request-frame-timeout-ms", 1, 2 ** 31 - 1),
+    queuedMaxRequests: parseInteger(get("queued-max-requests"), "--queued-max-requests", 1, 100_000),
+    queuedMaxResponseBytes: parseInteger(get("queued-max-response-bytes"), "--queued-max-response-bytes", 1024, 2 ** 31 - 1),
     autoCreateTopicsEnable: parseBoolean(get("auto-create-topics-enable"), "--auto-create-topics-enable"),
     numPartitions: parseInteger(get("num-partitions"), "--num-partitions", 1, 100_000),
     defaultReplicationFactor: parseInteger(get("default-replication-factor"), "--default-replication-factor", 1, 32767),

@@ -59,7 +59,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   // at once gets its ApiVersions answered while storage opens; requests that need storage wait.
   const opening = shared !== undefined ? Promise.resolve(shared) : nextTurn().then(() => openEngineWaiting(config.storageEngine, config.waitForStorage, log, storageDescription(config.storageEngine)));
   const engine = engineWhenOpen(opening.then(instrument), storageDescription(config.storageEngine));
-  const listener = listenKafka(config.listener, () => broker);
+  const listener = listenKafka(config, () => broker);
   const broker: Broker = { config, engine, log, advertised: advertise(config, listener.port), handlers: handlerRegistry(), observer, schemas };
   log.info("broker listening", {
     listener: `${config.listener.host}:${listener.port}`,

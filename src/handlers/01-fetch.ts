@@ -1,6 +1,9 @@
 // Fetch (key 1), v4–12 (v13+ name topics by id only; not advertised).
 // Long poll: answers once minBytes are available, a partition has an error, maxWaitMs passes or
-// the connection closes; new data (from this broker or, for shared engines, another) wakes it.
+// the broker stops; new data (from this broker or, for shared engines, another) wakes it. A closed
+// connection's Fetch ends without reading. A connection's Fetches start one at a time, each once
+// the connection has room for its answer (largeResponses), so a client that does not read its
+// socket holds at most one answer beyond --queued-max-response-bytes.
 // No fetch sessions: sessionId 0 in every answer means "no session" and clients send full fetches;
 // a request naming another session id gets FETCH_SESSION_ID_NOT_FOUND.
 // No transactions yet: lastStableOffset = highWatermark and no aborted transactions.
@@ -10,7 +13,7 @@ import { ErrorCodes } from "../protocol/errors.ts";
 import { FetchApi, type FetchRequest, type FetchResponse } from "../protocol/generated/index.ts";
 import type { TopicInfo, TopicPartition } from "../storage/engine.ts";
 import { readPartitions, type PartitionRead, type PartitionWant } from "./fetch/read.ts";
-import { defineHandler } from "./handler.ts";
+import { CONNECTION_CLOSED, defineHandler } from "./handler.ts";
 
 const READ_COMMITTED = 1;
 
@@ -48,6 +51,7 @@ export default defineHandler<FetchRequest, FetchResponse>({
   api: FetchApi,
   minVersion: 4,
   maxVersion: 12,
+  largeResponses: true,
   async handle(request, { broker, signal }) {
     const base = { throttleTimeMs: 0, sessionId: 0, nodeEndpoints: [] };
     if (request.sessionId !== 0) return { ...base, errorCode: ErrorCodes.FETCH_SESSION_ID_NOT_FOUND, responses: [] };
@@ -63,6 +67,7 @@ export default defineHandler<FetchRequest, FetchResponse>({
       return r.errors > 0 || r.bytes >= request.minBytes || Date.now() >= deadline || signal.aborted;
     };
     for (let done = false; !done; ) {
+      if (signal.reason === CONNECTION_CLOSED) return null;
       const left = deadline - Date.now();
       done = left <= 0 || signal.aborted || partitions.length === 0 ? (await attempt(), true) : await sleepUntilAppend(broker, partitions, left, signal, attempt);
     }

@@ -6,7 +6,10 @@ export interface RequestContext {
   readonly broker: Broker;
   readonly header: RequestHeader;
   readonly apiVersion: number;
-  /** Aborted when the client's connection closes or the broker shuts down. */
+  /**
+   * Aborted when the client's connection closes (reason CONNECTION_CLOSED: nobody will read the
+   * answer) or the broker shuts down (answer now).
+   */
   readonly signal: AbortSignal;
   /** The client's address as the server saw it (absent when a test calls a handler directly). */
   readonly clientAddress?: string;
@@ -22,6 +25,9 @@ export interface RequestContext {
   inOrder<T>(section: () => Promise<T>): Promise<T>;
 }
 
+/** The abort reason of a request whose connection has closed. */
+export const CONNECTION_CLOSED = "connection closed";
+
 /** inOrder for a request that waits for nobody. */
 export const atOnce = <T>(section: () => Promise<T>): Promise<T> => section();
 
@@ -36,6 +42,11 @@ export interface Handler<Request, Response> {
    * in sequence order, while the next batches are already being checked).
    */
   readonly serial?: boolean;
+  /**
+   * Answers may be large (Fetch): such requests of one connection start one at a time, each once
+   * the one before is answered and the connection holds fewer unsent response bytes than its bound.
+   */
+  readonly largeResponses?: boolean;
   /** null: send no response (Produce with acks=0). Kafka errors are response data, never thrown. */
   handle(request: Request, ctx: RequestContext): Promise<Response | null> | Response | null;
 }

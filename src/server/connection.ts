@@ -1,16 +1,15 @@
 // One client connection: frames in, responses out in request order. Requests run concurrently;
-// a `serial` handler's ordered sections (ctx.inOrder) run one at a time in arrival order. Reading pauses
-// while too many requests are in flight or too many response bytes wait for the client to read.
+// a `serial` handler's ordered sections (ctx.inOrder) run one at a time in arrival order, and a
+// `largeResponses` handler's requests start one at a time, each once the connection has room for
+// its answer. Reading pauses while too many requests are in flight, too many response bytes wait
+// for the client, or a quota has muted the connection. Once the socket closes, everything the
+// connection still had to do is dropped.
 
 import type { Socket } from "bun";
 import type { Broker } from "../broker.ts";
 import { prepare } from "./dispatch.ts";
-import { atOnce, type RequestContext } from "../handlers/handler.ts";
+import { atOnce, CONNECTION_CLOSED, type RequestContext } from "../handlers/handler.ts";
 import { FrameAssembler } from "../protocol/frames.ts";
-
-const MAX_IN_FLIGHT = 128;
-/** Above this many response bytes the client has not taken, stop reading its requests. */
-const MAX_UNSENT_BYTES = 8 << 20;
 
 interface Slot {
   done: boolean;
@@ -18,36 +17,49 @@ interface Slot {
   close: string | null;
 }
 
+const NOTHING = { response: null, close: null };
+
 export class Connection {
   private readonly frames: FrameAssembler;
   private readonly slots: Slot[] = [];
   private readonly outbox: Uint8Array[] = [];
+  /** Bytes handed to the socket that it has not taken yet. */
   private unsentBytes = 0;
+  /** Bytes of answers waiting behind an earlier request that is not answered yet. */
+  private heldBytes = 0;
   private paused = false;
+  private mutedUntil = 0;
+  private muteTimer: ReturnType<typeof setTimeout> | undefined;
   private closing = false;
   private readonly serialTails = new Map<number, Promise<void>>();
+  /** Settles once the latest large-response request is answered. */
+  private largeResponseTail: Promise<void> = Promise.resolve();
+  private roomWaiters: (() => void)[] = [];
   private readonly abort = new AbortController();
   private idleWaiters: (() => void)[] = [];
   /** Set by drain(): requests that arrive from now on are not read; resolved once the socket ends. */
   private drained: (() => void) | null = null;
+  /** When bytes last moved either way (performance.now()). */
+  private lastActivity = performance.now();
+  /** When the frame now being received started arriving, or 0 between frames. */
+  private frameStartedAt = 0;
 
   constructor(
     private readonly socket: Socket<Connection>,
     private readonly broker: Broker,
-    private readonly peer: string,
+    readonly peer: string,
   ) {
     this.frames = new FrameAssembler(broker.config.socketRequestMaxBytes);
   }
 
-  get inFlight(): number {
-    return this.slots.length;
-  }
-
   onData(chunk: Uint8Array): void {
     if (this.closing || this.drained !== null) return;
+    this.lastActivity = performance.now();
     const { frames, error } = this.frames.push(chunk);
     for (const frame of frames) this.start(frame);
-    if (error !== null) this.fail(error);
+    if (error !== null) return this.cut(error);
+    if (this.frames.buffered === 0) this.frameStartedAt = 0;
+    else if (frames.length > 0 || this.frameStartedAt === 0) this.frameStartedAt = this.lastActivity;
     this.applyBackpressure();
   }
 
@@ -59,15 +71,18 @@ export class Connection {
       reusable = true;
     });
     const turn = dispatched.handler?.serial === true ? this.takeTurn(dispatched.handler.api.apiKey) : null;
+    const large = dispatched.handler?.largeResponses === true ? this.queueLargeResponse() : null;
     const finish = (r: { response: Uint8Array | null; close: string | null }) => {
       if (reusable && r.close === null) this.frames.recycle(frame);
       slot.done = true;
       slot.response = r.response;
       slot.close = r.close;
+      if (!this.closing && r.response !== null) this.heldBytes += r.response.length;
+      large?.answered();
       this.flush();
     };
-    dispatched
-      .run(turn?.inOrder ?? atOnce)
+    const run = () => (this.closing ? Promise.resolve(NOTHING) : dispatched.run(turn?.inOrder ?? atOnce));
+    (large === null ? run() : large.ready.then(run))
       .finally(() => turn?.release())
       .then(finish)
       .catch((e: unknown) => finish({ response: null, close: `internal error: ${e instanceof Error ? e.message : String(e)}` }));
@@ -101,18 +116,43 @@ export class Connection {
     };
   }
 
+  /**
+   * A large-response request starts once the one before it is answered and the connection holds
+   * fewer response bytes than its bound, so one connection holds at most one such answer beyond it.
+   */
+  private queueLargeResponse(): { ready: Promise<void>; answered(): void } {
+    const previous = this.largeResponseTail;
+    let answered!: () => void;
+    this.largeResponseTail = new Promise<void>((r) => (answered = r));
+    return { ready: previous.then(() => this.roomForResponses()), answered };
+  }
+
+  private hasRoom(): boolean {
+    return this.closing || this.unsentBytes + this.heldBytes < this.broker.config.queuedMaxResponseBytes;
+  }
+
+  private roomForResponses(): Promise<void> {
+    if (this.hasRoom()) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.roomWaiters.length > 0 && this.hasRoom()) for (const w of this.roomWaiters.splice(0)) w();
+  }
+
   private flush(): void {
-    while (this.slots.length > 0 && this.slots[0]!.done) {
+    while (!this.closing && this.slots.length > 0 && this.slots[0]!.done) {
       const slot = this.slots.shift()!;
-      if (slot.close !== null) {
-        this.fail(slot.close);
-        return;
+      if (slot.close !== null) return this.cut(slot.close);
+      if (slot.response !== null) {
+        this.heldBytes -= slot.response.length;
+        this.write(slot.response);
       }
-      if (slot.response !== null && !this.closing) this.write(slot.response);
     }
     if (this.slots.length === 0) {
       for (const w of this.idleWaiters.splice(0)) w();
     }
+    this.wakeRoomWaiters();
     this.applyBackpressure();
     this.endIfDrained();
   }
@@ -120,6 +160,7 @@ export class Connection {
   private write(bytes: Uint8Array): void {
     if (this.outbox.length === 0) {
       const n = this.socket.write(bytes);
+      if (n > 0) this.lastActivity = performance.now();
       if (n === bytes.length) return;
       bytes = bytes.subarray(Math.max(n, 0));
     }
@@ -131,6 +172,7 @@ export class Connection {
     while (this.outbox.length > 0) {
       const head = this.outbox[0]!;
       const n = this.socket.write(head);
+      if (n > 0) this.lastActivity = performance.now();
       if (n < head.length) {
         this.outbox[0] = head.subarray(Math.max(n, 0));
         this.unsentBytes -= Math.max(n, 0);
@@ -139,29 +181,58 @@ export class Connection {
       this.outbox.shift();
       this.unsentBytes -= head.length;
     }
+    this.wakeRoomWaiters();
     this.applyBackpressure();
     this.endIfDrained();
   }
 
+  /** Stops reading this connection for `ms` (Kafka mutes a throttled client's channel). */
+  mute(ms: number): void {
+    if (ms <= 0 || this.closing) return;
+    this.mutedUntil = Math.max(this.mutedUntil, performance.now() + ms);
+    clearTimeout(this.muteTimer);
+    this.muteTimer = setTimeout(() => this.applyBackpressure(), this.mutedUntil - performance.now());
+    this.applyBackpressure();
+  }
+
   private applyBackpressure(): void {
-    const overloaded = this.slots.length >= MAX_IN_FLIGHT || this.unsentBytes >= MAX_UNSENT_BYTES;
+    const { queuedMaxRequests, queuedMaxResponseBytes } = this.broker.config;
+    const overloaded = this.slots.length >= queuedMaxRequests || this.unsentBytes + this.heldBytes >= queuedMaxResponseBytes || performance.now() < this.mutedUntil;
     if (overloaded && !this.paused) {
       this.paused = true;
       this.socket.pause();
     } else if (!overloaded && this.paused && !this.closing && this.drained === null) {
       this.paused = false;
+      // a frame's deadline does not run while the broker is not reading
+      if (this.frameStartedAt !== 0) this.frameStartedAt = performance.now();
       this.socket.resume();
     }
   }
 
-  private fail(reason: string): void {
+  /**
+   * Why this connection should be cut at `now` (performance.now()), or null: no traffic and no
+   * request in flight for connections.max.idle.ms, or a frame started and not finished in time.
+   */
+  overdue(now: number): string | null {
+    const { connectionsMaxIdleMs, requestFrameTimeoutMs } = this.broker.config;
+    if (this.closing) return null;
+    if (this.frameStartedAt !== 0 && !this.paused && now - this.frameStartedAt > requestFrameTimeoutMs) {
+      return `request frame not complete after ${requestFrameTimeoutMs} ms (${this.frames.buffered} bytes received)`;
+    }
+    if (this.slots.length === 0 && now - this.lastActivity > connectionsMaxIdleMs) return `idle for ${connectionsMaxIdleMs} ms`;
+    return null;
+  }
+
+  /**
+   * Closes the connection, dropping whatever it had left to do, with one log line; `abruptly`
+   * also drops what the socket has not sent (for a peer that may never read it).
+   */
+  cut(reason: string, abruptly = false): void {
     if (this.closing) return;
-    this.broker.log.warn("closing connection", { peer: this.peer, reason });
-    this.closing = true;
-    this.abort.abort();
-    this.socket.end();
-    for (const w of this.idleWaiters.splice(0)) w();
-    this.drained?.();
+    this.broker.log.info("closing connection", { peer: this.peer, reason });
+    if (abruptly) this.socket.terminate();
+    else this.socket.end();
+    this.onClose();
   }
 
   /** Resolves once every request received so far has been answered (or the connection closed). */
@@ -196,9 +267,16 @@ export class Connection {
     this.drained();
   }
 
+  /** The socket is gone: nobody will read an answer, so pending work and held bytes are dropped. */
   onClose(): void {
-    this.closing = true;
-    this.abort.abort();
+    if (!this.closing) this.closing = true;
+    if (!this.abort.signal.aborted) this.abort.abort(CONNECTION_CLOSED);
+    clearTimeout(this.muteTimer);
+    this.slots.length = 0;
+    this.outbox.length = 0;
+    this.unsentBytes = 0;
+    this.heldBytes = 0;
+    for (const w of this.roomWaiters.splice(0)) w();
     for (const w of this.idleWaiters.splice(0)) w();
     this.drained?.();
   }

@@ -24,12 +24,16 @@ function settings(broker: Broker): Setting[] {
     { name: "auto.create.topics.enable", type: "BOOLEAN", value: String(c.autoCreateTopicsEnable), doc: "Metadata for an unknown topic creates it." },
     { name: "broker.id", type: "INT", value: String(c.nodeId), doc: "This broker's id (every broker over the same storage reports the same one)." },
     { name: "default.replication.factor", type: "INT", value: String(c.defaultReplicationFactor), doc: "Replication factor reported for new topics; storage provides durability." },
+    { name: "connections.max.idle.ms", type: "LONG", value: String(c.connectionsMaxIdleMs), doc: "A connection with no traffic and no request in flight this long is closed." },
     { name: "delete.topic.enable", type: "BOOLEAN", value: "true", doc: "DeleteTopics deletes topics." },
     { name: "group.initial.rebalance.delay.ms", type: "INT", value: String(c.groupInitialRebalanceDelayMs), doc: "How long a consumer group forming from empty waits for more members." },
     { name: "group.max.session.timeout.ms", type: "INT", value: String(c.groupMaxSessionTimeoutMs), doc: "The largest session timeout a consumer group member may ask for." },
     { name: "group.min.session.timeout.ms", type: "INT", value: String(c.groupMinSessionTimeoutMs), doc: "The smallest session timeout a consumer group member may ask for." },
+    { name: "max.connections", type: "INT", value: String(c.maxConnections), doc: "Most client connections at once; a connection beyond it is closed." },
+    { name: "max.connections.per.ip", type: "INT", value: String(c.maxConnectionsPerIp), doc: "Most client connections from one address; a connection beyond it is closed." },
     { name: "node.id", type: "INT", value: String(c.nodeId), doc: "This broker's id (every broker over the same storage reports the same one)." },
     { name: "num.partitions", type: "INT", value: String(c.numPartitions), doc: "Partitions of auto-created topics and of CreateTopics asking for -1." },
+    { name: "queued.max.requests", type: "INT", value: String(c.queuedMaxRequests), doc: "Requests in flight per connection before its socket is not read (Kafka counts them per broker)." },
     { name: "socket.request.max.bytes", type: "INT", value: String(c.socketRequestMaxBytes), doc: "Largest request accepted." },
   ];
   const names = new Set(own.map((s) => s.name));
