@@ -20,6 +20,7 @@ export default defineHandler<OffsetCommitRequest, OffsetCommitResponse>({
   api: OffsetCommitApi,
   minVersion: 0,
   maxVersion: 9,
+  ordered: true,
   async handle(request, { broker, apiVersion }) {
     const now = Date.now();
     const errors = new Map<string, number>();

@@ -12,6 +12,7 @@ export default defineHandler<LeaveGroupRequest, LeaveGroupResponse>({
   api: LeaveGroupApi,
   minVersion: 0,
   maxVersion: 5,
+  ordered: true,
   async handle(request, { broker, apiVersion }) {
     const leaving: LeavingMember[] = apiVersion >= 3 ? request.members : [{ memberId: request.memberId, groupInstanceId: null }];
     const respond = (errorCode: number, codes: readonly number[]): LeaveGroupResponse => {

@@ -98,6 +98,7 @@ export default defineHandler<CreateTopicsRequest, CreateTopicsResponse>({
   api: CreateTopicsApi,
   minVersion: 0,
   maxVersion: 7,
+  ordered: true,
   async handle(request, { broker }) {
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);

@@ -58,6 +58,7 @@ export default defineHandler<DeleteTopicsRequest, DeleteTopicsResponse>({
   api: DeleteTopicsApi,
   minVersion: 0,
   maxVersion: 6,
+  ordered: true,
   async handle(request, { broker, apiVersion }) {
     const targets: Target[] = apiVersion >= 6 ? request.topics : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
     const counts = new Map<string, number>();

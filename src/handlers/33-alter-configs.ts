@@ -28,6 +28,7 @@ export default defineHandler<AlterConfigsRequest, AlterConfigsResponse>({
   api: AlterConfigsApi,
   minVersion: 0,
   maxVersion: 2,
+  ordered: true,
   async handle(request, { broker }) {
     const key = (r: Requested) => `${r.resourceType}:${r.resourceName}`;
     const counts = new Map<string, number>();

@@ -46,6 +46,7 @@ export default defineHandler<CreatePartitionsRequest, CreatePartitionsResponse>(
   api: CreatePartitionsApi,
   minVersion: 0,
   maxVersion: 3,
+  ordered: true,
   async handle(request, { broker }) {
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);

@@ -12,6 +12,7 @@ export default defineHandler<DeleteGroupsRequest, DeleteGroupsResponse>({
   api: DeleteGroupsApi,
   minVersion: 0,
   maxVersion: 2,
+  ordered: true,
   async handle(request, { broker }) {
     const config = groupConfig(broker.config);
     const results = await Promise.all(

@@ -12,6 +12,7 @@ export default defineHandler<IncrementalAlterConfigsRequest, IncrementalAlterCon
   api: IncrementalAlterConfigsApi,
   minVersion: 0,
   maxVersion: 1,
+  ordered: true,
   async handle(request, { broker }) {
     const key = (r: Resource) => `${r.resourceType}:${r.resourceName}`;
     const counts = new Map<string, number>();

@@ -14,6 +14,7 @@ export default defineHandler<OffsetDeleteRequest, OffsetDeleteResponse>({
   api: OffsetDeleteApi,
   minVersion: 0,
   maxVersion: 0,
+  ordered: true,
   async handle(request, { broker }) {
     const failed = (errorCode: number): OffsetDeleteResponse => ({ errorCode, throttleTimeMs: 0, topics: [] });
     if (request.groupId === "") return failed(ErrorCodes.INVALID_GROUP_ID);

@@ -43,6 +43,12 @@ export interface Handler<Request, Response> {
    */
   readonly serial?: boolean;
   /**
+   * The whole request takes effect after the connection's earlier `ordered` requests, of any API,
+   * have finished (OffsetCommit, LeaveGroup, config and topic changes): a client's pipelined
+   * changes apply in the order it sent them.
+   */
+  readonly ordered?: boolean;
+  /**
    * Answers may be large (Fetch): such requests of one connection start one at a time, each once
    * the one before is answered and the connection holds fewer unsent response bytes than its bound.
    */

@@ -1,5 +1,6 @@
 // One client connection: frames in, responses out in request order. Requests run concurrently;
-// a `serial` handler's ordered sections (ctx.inOrder) run one at a time in arrival order, and a
+// a `serial` handler's ordered sections (ctx.inOrder) run one at a time in arrival order, `ordered`
+// handlers' whole requests likewise (among all of them), and a
 // `largeResponses` handler's requests start one at a time, each once the connection has room for
 // its answer. Reading pauses while too many requests are in flight, too many response bytes wait
 // for the client, or a quota has muted the connection. Once the socket closes, everything the
@@ -18,6 +19,8 @@ interface Slot {
 }
 
 const NOTHING = { response: null, close: null };
+/** The turn key shared by every `ordered` handler (serial handlers take turns by API key). */
+const ORDERED = "ordered";
 
 export class Connection {
   private readonly frames: FrameAssembler;
@@ -31,7 +34,7 @@ export class Connection {
   private mutedUntil = 0;
   private muteTimer: ReturnType<typeof setTimeout> | undefined;
   private closing = false;
-  private readonly serialTails = new Map<number, Promise<void>>();
+  private readonly serialTails = new Map<number | typeof ORDERED, Promise<void>>();
   /** Settles once the latest large-response request is answered. */
   private largeResponseTail: Promise<void> = Promise.resolve();
   private roomWaiters: (() => void)[] = [];
@@ -70,8 +73,9 @@ export class Connection {
     const dispatched = prepare(frame, this.broker, this.abort.signal, this.peer, () => {
       reusable = true;
     });
-    const turn = dispatched.handler?.serial === true ? this.takeTurn(dispatched.handler.api.apiKey) : null;
-    const large = dispatched.handler?.largeResponses === true ? this.queueLargeResponse() : null;
+    const h = dispatched.handler;
+    const turn = h?.serial === true ? this.takeTurn(h.api.apiKey) : h?.ordered === true ? this.takeTurn(ORDERED) : null;
+    const large = h?.largeResponses === true ? this.queueLargeResponse() : null;
     const finish = (r: { response: Uint8Array | null; close: string | null }) => {
       if (reusable && r.close === null) this.frames.recycle(frame);
       slot.done = true;
@@ -93,10 +97,10 @@ export class Connection {
    * starts when the previous request's turn has been released, and its own turn is released when
    * its section ends, or when the request ends without entering it (never before the previous one).
    */
-  private takeTurn(apiKey: number): { inOrder: RequestContext["inOrder"]; release(): void } {
-    const previous = this.serialTails.get(apiKey) ?? Promise.resolve();
+  private takeTurn(key: number | typeof ORDERED): { inOrder: RequestContext["inOrder"]; release(): void } {
+    const previous = this.serialTails.get(key) ?? Promise.resolve();
     let resolve!: () => void;
-    this.serialTails.set(apiKey, new Promise<void>((r) => (resolve = r)));
+    this.serialTails.set(key, new Promise<void>((r) => (resolve = r)));
     let released = false;
     const release = () => {
       if (released) return;

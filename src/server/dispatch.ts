@@ -58,7 +58,8 @@ export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, 
     handler,
     run: async (inOrder) => {
       try {
-        const response = await handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal, clientAddress, doneWithRequestBytes, inOrder });
+        const handle = () => Promise.resolve(handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal, clientAddress, doneWithRequestBytes, inOrder }));
+        const response = await (handler.ordered === true ? inOrder(handle) : handle());
         observer?.requestHandled(header.apiKey, handler.api.name, header.apiVersion, body, response, (performance.now() - receivedAt) / 1000);
         if (response === null) return { response: null, close: null };
         return { response: encodeResponse(handler.api, header.apiVersion, header.correlationId, response), close: null };

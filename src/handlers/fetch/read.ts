@@ -22,7 +22,8 @@ export interface PartitionRead {
   records: Uint8Array | null;
 }
 
-const NONE_READ = { highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null };
+// a partition with an error still carries records, empty: librdkafka refuses a null records field
+const NONE_READ = { highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: new Uint8Array(0) };
 
 function concat(batches: readonly StoredBatch[]): Uint8Array {
   if (batches.length === 1) return batches[0]!.bytes;

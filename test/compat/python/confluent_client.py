@@ -193,6 +193,37 @@ def committed(args):
     return {"committed": [max(tp.offset, -1) for tp in sorted(found, key=lambda tp: tp.partition)]}
 
 
+def async_commits(args):
+    """Joins the group, then commits offsets first..last of partition 0 one at a time without waiting
+    (librdkafka pipelines them on the coordinator connection), waits for every callback, then reads
+    the committed offset."""
+    pending = {"left": args["last"] - args["first"] + 1, "errors": []}
+
+    def done(err, _partitions):
+        pending["left"] -= 1
+        if err is not None:
+            pending["errors"].append(str(err))
+
+    joined = {"assigned": False}
+
+    def assigned(_consumer, _partitions):
+        joined["assigned"] = True
+
+    c = Consumer({"bootstrap.servers": args["bootstrap"], "group.id": args["group"], "enable.auto.commit": False, "on_commit": done})
+    c.subscribe([args["topic"]], on_assign=assigned)
+    deadline = time.time() + 30
+    while not joined["assigned"] and time.time() < deadline:
+        c.poll(0.1)
+    for offset in range(args["first"], args["last"] + 1):
+        c.commit(offsets=[TopicPartition(args["topic"], 0, offset)], asynchronous=True)
+    deadline = time.time() + 30
+    while pending["left"] > 0 and time.time() < deadline:
+        c.poll(0.1)
+    found = c.committed([TopicPartition(args["topic"], 0)], timeout=10)
+    c.close()
+    return {"committed": found[0].offset, "unanswered": pending["left"], "errors": pending["errors"]}
+
+
 def describe(args):
     """ListGroups and DescribeGroups (AdminClient.list_groups): the group's state and members."""
     found = admin(args).list_groups(args["group"], timeout=10)
@@ -212,6 +243,7 @@ COMMANDS = {
     "offsets": offsets,
     "group": group,
     "committed": committed,
+    "async_commits": async_commits,
     "describe": describe,
 }
 

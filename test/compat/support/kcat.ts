@@ -7,7 +7,7 @@ import type { Window } from "./verify.ts";
 export const KCAT = Bun.which("kcat") ?? "/usr/bin/kcat";
 
 /** `-f` format: partition, offset, timestamp, key length (-1 = null), key, value length, value, headers. */
-const FORMAT = "%p\\t%o\\t%T\\t%K\\t%k\\t%S\\t%s\\t%h\\n";
+export const FORMAT = "%p\\t%o\\t%T\\t%K\\t%k\\t%S\\t%s\\t%h\\n";
 
 export interface KcatProduce {
   topic: string;
