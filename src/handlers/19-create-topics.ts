@@ -3,8 +3,10 @@
 // storage, not replicas, provides durability (Kafka refuses one above its broker count).
 // validateOnly checks everything and creates nothing (its topicId is then the zero UUID).
 // v5+ results carry the partition count, replication factor and every effective config.
-// Deviations: manual replica assignments are refused with INVALID_REQUEST (we do not place
-// replicas); no check for names colliding on '.' versus '_' (Kafka's is for its metric names).
+// A manual replica assignment of one replica per partition is accepted whatever the broker id
+// (every broker leads every partition); more replicas is INVALID_REPLICATION_FACTOR, as on a
+// one-broker Kafka (topics/replica-assignment.ts).
+// Deviation: no check for names colliding on '.' versus '_' (Kafka's is for its metric names).
 
 import type { Broker } from "../broker.ts";
 import { ErrorCodes, errorName } from "../protocol/errors.ts";
@@ -20,6 +22,7 @@ import type { TopicSpec } from "../storage/engine.ts";
 import { topicConfigEntries } from "../topics/config-entries.ts";
 import { validateTopicConfig } from "../topics/configs.ts";
 import { MAX_NEW_PARTITIONS, tooManyPartitions } from "../topics/limits.ts";
+import { checkReplicaAssignment } from "../topics/replica-assignment.ts";
 import { topicNameProblem } from "../topics/names.ts";
 import { defineHandler } from "./handler.ts";
 
@@ -60,7 +63,9 @@ function check(broker: Broker, t: CreateTopicsRequestCreatableTopic): TopicSpec 
     configs[name] = value;
   }
   if (t.assignments.length > 0) {
-    return failure(t.name, ErrorCodes.INVALID_REQUEST, "Manual partition assignments are not supported: this broker leads every partition and storage holds its replicas; set numPartitions and replicationFactor instead.");
+    const assigned = checkReplicaAssignment(t.assignments, t.numPartitions, t.replicationFactor);
+    if (!assigned.ok) return failure(t.name, assigned.errorCode, assigned.errorMessage);
+    return { name: t.name, partitionCount: assigned.partitionCount, replicationFactor: 1, configs };
   }
   if (t.replicationFactor === 0 || t.replicationFactor < -1) {
     return failure(t.name, ErrorCodes.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0, or -1 to use the default value.");

@@ -14,8 +14,9 @@ export interface TopicConfigSpec {
   default: string | ((broker: BrokerConfig) => string);
   /** Allowed values for enumerations. */
   oneOf?: readonly string[];
-  /** Lower bound for numbers. */
+  /** Bounds for numbers. */
   min?: number;
+  max?: number;
 }
 
 const LONG_MAX = "9223372036854775807";
@@ -23,20 +24,33 @@ const LONG_MAX = "9223372036854775807";
 export const TOPIC_CONFIGS: readonly TopicConfigSpec[] = [
   { name: "cleanup.policy", type: "LIST", default: "delete", oneOf: ["delete", "compact", "compact,delete", "delete,compact"] },
   { name: "compression.type", type: "STRING", default: "producer", oneOf: ["producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"] },
+  { name: "compression.gzip.level", type: "INT", default: "-1", oneOf: ["-1", "1", "2", "3", "4", "5", "6", "7", "8", "9"] },
+  { name: "compression.lz4.level", type: "INT", default: "9", min: 1, max: 17 },
+  { name: "compression.zstd.level", type: "INT", default: "3", min: -131072, max: 22 },
   { name: "delete.retention.ms", type: "LONG", default: "86400000", min: 0 },
   { name: "file.delete.delay.ms", type: "LONG", default: "60000", min: 0 },
   { name: "flush.messages", type: "LONG", default: LONG_MAX, min: 1 },
   { name: "flush.ms", type: "LONG", default: LONG_MAX, min: 0 },
+  { name: "follower.replication.throttled.replicas", type: "LIST", default: "" },
   { name: "index.interval.bytes", type: "INT", default: "4096", min: 0 },
+  { name: "leader.replication.throttled.replicas", type: "LIST", default: "" },
+  { name: "local.retention.bytes", type: "LONG", default: "-2", min: -2 },
+  { name: "local.retention.ms", type: "LONG", default: "-2", min: -2 },
   { name: "max.compaction.lag.ms", type: "LONG", default: LONG_MAX, min: 1 },
   { name: "max.message.bytes", type: "INT", default: (b) => String(b.messageMaxBytes), min: 0 },
+  { name: "message.downconversion.enable", type: "BOOLEAN", default: "true", oneOf: ["true", "false"] },
+  { name: "message.format.version", type: "STRING", default: "3.0-IV1" },
   { name: "message.timestamp.after.max.ms", type: "LONG", default: LONG_MAX, min: 0 },
   { name: "message.timestamp.before.max.ms", type: "LONG", default: LONG_MAX, min: 0 },
+  { name: "message.timestamp.difference.max.ms", type: "LONG", default: LONG_MAX, min: 0 },
   { name: "message.timestamp.type", type: "STRING", default: "CreateTime", oneOf: ["CreateTime", "LogAppendTime"] },
   { name: "min.cleanable.dirty.ratio", type: "DOUBLE", default: "0.5", min: 0 },
   { name: "min.compaction.lag.ms", type: "LONG", default: "0", min: 0 },
   { name: "min.insync.replicas", type: "INT", default: "1", min: 1 },
   { name: "preallocate", type: "BOOLEAN", default: "false", oneOf: ["true", "false"] },
+  { name: "remote.log.copy.disable", type: "BOOLEAN", default: "false", oneOf: ["true", "false"] },
+  { name: "remote.log.delete.on.disable", type: "BOOLEAN", default: "false", oneOf: ["true", "false"] },
+  { name: "remote.storage.enable", type: "BOOLEAN", default: "false", oneOf: ["true", "false"] },
   { name: "retention.bytes", type: "LONG", default: "-1", min: -1 },
   { name: "retention.ms", type: "LONG", default: "604800000", min: -1 },
   { name: "segment.bytes", type: "INT", default: "1073741824", min: 14 },
@@ -68,6 +82,7 @@ export function validateTopicConfig(name: string, value: string): string | null 
   if (!ok) return `${name} must be ${integer ? "an integer" : "a number"}`;
   if (spec.type === "INT" && Math.abs(Number(value)) > 2147483647) return `${name} is out of range`;
   if (spec.min !== undefined && Number(value) < spec.min) return `${name} must be at least ${spec.min}`;
+  if (spec.max !== undefined && Number(value) > spec.max) return `${name} must be at most ${spec.max}`;
   return null;
 }
 
@@ -75,6 +90,12 @@ export function validateTopicConfig(name: string, value: string): string | null 
 export function topicConfigValue(broker: BrokerConfig, topic: TopicInfo, name: string): string {
   const own = topic.configs[name];
   if (own !== undefined) return own;
+  // Kafka 3.6+ (KIP-937): the deprecated message.timestamp.difference.max.ms still bounds both
+  // directions when the newer before/after settings are left at their default
+  if (name === "message.timestamp.before.max.ms" || name === "message.timestamp.after.max.ms") {
+    const difference = topic.configs["message.timestamp.difference.max.ms"];
+    if (difference !== undefined) return difference;
+  }
   const spec = BY_NAME.get(name);
   return spec === undefined ? "" : defaultValue(spec, broker);
 }
