@@ -132,13 +132,26 @@ export function expandEnv(value: string, env: Record<string, string | undefined>
   });
 }
 
-export function settings(flags: Map<string, string>, env: Record<string, string | undefined>, options: readonly Option[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const o of options) out.set(o.flag, expandEnv(flags.get(o.flag) ?? env[o.env] ?? o.default, env, `--${o.flag}`));
+/** A setting's value and where it came from, as error messages name it: `--flag` or `ENV_NAME`. */
+export interface Setting {
+  value: string;
+  what: string;
+}
+
+export function settings(flags: Map<string, string>, env: Record<string, string | undefined>, options: readonly Option[]): Map<string, Setting> {
+  const out = new Map<string, Setting>();
+  for (const o of options) {
+    const flag = flags.get(o.flag);
+    const fromEnv = flag === undefined ? env[o.env] : undefined;
+    const what = fromEnv === undefined ? `--${o.flag}` : o.env;
+    out.set(o.flag, { value: expandEnv(flag ?? fromEnv ?? o.default, env, what), what });
+  }
   return out;
 }
 
 export function parseEndpoint(value: string, what: string, scheme: "tcp" | "http"): Endpoint {
+  const port = /^[a-z]+:\/\/(?:\[[^\]]*\]|[^/:]*):(\d+)\/?$/i.exec(value)?.[1];
+  if (port !== undefined && Number(port) > 65535) throw new ConfigError(`${what}: port ${port} is out of range (0..65535) in ${JSON.stringify(value)}`);
   let url: URL;
   try {
     url = new URL(value);
@@ -167,16 +180,17 @@ function parseBoolean(value: string, what: string): boolean {
 
 export const STORAGE_SCHEMES = ["memory:", "sqlite:", "postgres:", "postgresql:", "s3:"];
 
-function parseStorage(value: string): URL {
+function parseStorage(value: string, what: string): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`--storage-engine: not a URL: ${JSON.stringify(value)}`);
+    throw new ConfigError(`${what}: not a URL: ${JSON.stringify(value)}`);
   }
   if (!STORAGE_SCHEMES.includes(url.protocol)) {
-    throw new ConfigError(`--storage-engine: unknown scheme ${url.protocol}// (use memory://, sqlite://path, postgres://… or s3://bucket)`);
+    throw new ConfigError(`${what}: unknown scheme ${url.protocol}// (use memory://, sqlite://path, postgres://… or s3://bucket)`);
   }
+  if (url.protocol === "s3:" && url.hostname === "") throw new ConfigError(`${what}: no bucket in ${JSON.stringify(value)} (use s3://bucket or s3://bucket/prefix)`);
   return url;
 }
 
@@ -186,44 +200,47 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
   const { flags, positional } = parseFlags(args, BROKER_OPTIONS, ["wait-for-storage"]);
   if (positional.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(positional[0])}`);
   const s = settings(flags, env, BROKER_OPTIONS);
-  const get = (name: OptionName): string => s.get(name) ?? "";
+  const get = (name: OptionName): string => s.get(name)?.value ?? "";
+  const what = (name: OptionName): string => s.get(name)?.what ?? `--${name}`;
+  const int = (name: OptionName, min: number, max = 2 ** 31 - 1) => parseInteger(get(name), what(name), min, max);
+  const bool = (name: OptionName) => parseBoolean(get(name), what(name));
   const logLevel = get("log-level").toLowerCase();
-  if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new ConfigError(`--log-level: expected one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`);
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new ConfigError(`${what("log-level")}: expected one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`);
   const registry = get("schema-registry");
   let schemaRegistry: URL | null = null;
   if (registry !== "") {
     try {
       schemaRegistry = new URL(registry);
     } catch {
-      throw new ConfigError(`--schema-registry: not a URL: ${JSON.stringify(registry)}`);
+      throw new ConfigError(`${what("schema-registry")}: not a URL: ${JSON.stringify(registry)}`);
     }
   }
   const admin = get("admin-listener-url");
-  const groupMinSessionTimeoutMs = parseInteger(get("group-min-session-timeout-ms"), "--group-min-session-timeout-ms", 1, 2 ** 31 - 1);
-  const groupMaxSessionTimeoutMs = parseInteger(get("group-max-session-timeout-ms"), "--group-max-session-timeout-ms", groupMinSessionTimeoutMs, 2 ** 31 - 1);
+  const groupMinSessionTimeoutMs = int("group-min-session-timeout-ms", 1);
+  const groupMaxSessionTimeoutMs = int("group-max-session-timeout-ms", groupMinSessionTimeoutMs);
   return {
-    listener: parseEndpoint(get("listener-url"), "--listener-url", "tcp"),
-    advertisedListener: get("advertised-listener-url") === "" ? null : parseEndpoint(get("advertised-listener-url"), "--advertised-listener-url", "tcp"),
-    storageEngine: parseStorage(get("storage-engine")),
-    waitForStorage: parseBoolean(get("wait-for-storage"), "--wait-for-storage"),
+    listener: parseEndpoint(get("listener-url"), what("listener-url"), "tcp"),
+    advertisedListener: get("advertised-listener-url") === "" ? null : parseEndpoint(get("advertised-listener-url"), what("advertised-listener-url"), "tcp"),
+    storageEngine: parseStorage(get("storage-engine"), what("storage-engine")),
+    waitForStorage: bool("wait-for-storage"),
     clusterId: get("cluster-id"),
-    nodeId: parseInteger(get("node-id"), "--node-id", 0, 2 ** 31 - 1),
-    adminListener: admin === "" ? null : parseEndpoint(admin, "--admin-listener-url", "http"),
+    nodeId: int("node-id", 0),
+    adminListener: admin === "" ? null : parseEndpoint(admin, what("admin-listener-url"), "http"),
     schemaRegistry,
-    schemaRegistryCheckIntervalMs: parseInteger(get("schema-registry-check-interval-ms"), "--schema-registry-check-interval-ms", 0, 2 ** 31 - 1),
+    schemaRegistryCheckIntervalMs: int("schema-registry-check-interval-ms", 0),
     logLevel: logLevel as LogLevel,
-    socketRequestMaxBytes: parseInteger(get("socket-request-max-bytes"), "--socket-request-max-bytes", 1024, 2 ** 31 - 1),
-    connectionsMaxIdleMs: parseInteger(get("connections-max-idle-ms"), "--connections-max-idle-ms", 1, 2 ** 31 - 1),
-    maxConnections: parseInteger(get("max-connections"), "--max-connections", 0, 2 ** 31 - 1),
-    maxConnectionsPerIp: parseInteger(get("max-connections-per-ip"), "--max-connections-per-ip", 0, 2 ** 31 - 1),
-    requestFrameTimeoutMs: parseInteger(get("request-frame-timeout-ms"), "--request-frame-timeout-ms", 1, 2 ** 31 - 1),
-    queuedMaxRequests: parseInteger(get("queued-max-requests"), "--queued-max-requests", 1, 100_000),
-    queuedMaxResponseBytes: parseInteger(get("queued-max-response-bytes"), "--queued-max-response-bytes", 1024, 2 ** 31 - 1),
-    autoCreateTopicsEnable: parseBoolean(get("auto-create-topics-enable"), "--auto-create-topics-enable"),
-    numPartitions: parseInteger(get("num-partitions"), "--num-partitions", 1, 100_000),
-    defaultReplicationFactor: parseInteger(get("default-replication-factor"), "--default-replication-factor", 1, 32767),
-    messageMaxBytes: parseInteger(get("message-max-bytes"), "--message-max-bytes", 0, 2 ** 31 - 1),
-    groupInitialRebalanceDelayMs: parseInteger(get("group-initial-rebalance-delay-ms"), "--group-initial-rebalance-delay-ms", 0, 2 ** 31 - 1),
+    socketRequestMaxBytes: int("socket-request-max-bytes", 1024),
+    connectionsMaxIdleMs: int("connections-max-idle-ms", 1),
+    maxConnections: int("max-connections", 0),
+    maxConnectionsPerIp: int("max-connections-per-ip", 0),
+    requestFrameTimeoutMs: int("request-frame-timeout-ms", 1),
+    queuedMaxRequests: int("queued-max-requests", 1, 100_000),
+    queuedMaxResponseBytes: int("queued-max-response-bytes", 1024),
+    autoCreateTopicsEnable: bool("auto-create-topics-enable"),
+    numPartitions: int("num-partitions", 1, 100_000),
+    defaultReplicationFactor: int("default-replication-factor", 1, 32767),
+    messageMaxBytes: int("message-max-bytes", 0),
+    groupInitialRebalanceDelayMs: int("group-initial-rebalance-delay-ms", 0),
     groupMinSessionTimeoutMs,
     groupMaxSessionTimeoutMs,
   };

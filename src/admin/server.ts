@@ -2,6 +2,7 @@
 
 import type { Endpoint } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { bindError } from "../server/bind-error.ts";
 import { adminApp } from "./app.ts";
 import type { AdminContext } from "./context.ts";
 
@@ -12,7 +13,12 @@ export interface AdminServer {
 
 export function startAdmin(endpoint: Endpoint, ctx: AdminContext, log: Logger): AdminServer {
   const app = adminApp(ctx);
-  const server = Bun.serve({ hostname: endpoint.host, port: endpoint.port, fetch: (request) => app.fetch(request) });
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({ hostname: endpoint.host, port: endpoint.port, fetch: (request) => app.fetch(request) });
+  } catch (e) {
+    throw bindError(e, "--admin-listener-url", endpoint.host, endpoint.port);
+  }
   const port = server.port ?? endpoint.port;
   log.info("admin listening", { listener: `${endpoint.host}:${port}` });
   return {

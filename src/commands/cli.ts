@@ -30,9 +30,9 @@ export function wantsHelp(args: readonly string[]): boolean {
 
 export function commandArgs(args: readonly string[], flags: readonly Flag[], booleans: readonly string[], env: Env): CommandArgs {
   const parsed = parseFlags(args, [BOOTSTRAP_SERVER, ...flags], booleans);
-  const value = settings(parsed.flags, env, [BOOTSTRAP_SERVER]).get(BOOTSTRAP_SERVER.flag) ?? BOOTSTRAP_SERVER.default;
+  const { value, what } = settings(parsed.flags, env, [BOOTSTRAP_SERVER]).get(BOOTSTRAP_SERVER.flag) ?? { value: BOOTSTRAP_SERVER.default, what: `--${BOOTSTRAP_SERVER.flag}` };
   const bootstrap = parseBootstrap(value);
-  if (bootstrap === null) throw new ConfigError(`--bootstrap-server: expected host:port[,host:port…], got ${JSON.stringify(value)}`);
+  if (bootstrap === null) throw new ConfigError(`${what}: expected host:port[,host:port…], got ${JSON.stringify(value)}`);
   return { ...parsed, bootstrap };
 }
 

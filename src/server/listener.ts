@@ -4,6 +4,7 @@
 
 import type { Broker } from "../broker.ts";
 import type { BrokerConfig } from "../config.ts";
+import { bindError } from "./bind-error.ts";
 import { Connection } from "./connection.ts";
 
 export interface KafkaListener {
@@ -27,7 +28,7 @@ export function listenKafka(config: BrokerConfig, broker: () => Broker): KafkaLi
     if ((perIp.get(peer) ?? 0) >= maxConnectionsPerIp) return `max.connections.per.ip ${maxConnectionsPerIp} reached for ${peer}`;
     return null;
   };
-  const server = Bun.listen<Connection>({
+  const listen = () => Bun.listen<Connection>({
     hostname: config.listener.host,
     port: config.listener.port,
     socket: {
@@ -62,6 +63,12 @@ export function listenKafka(config: BrokerConfig, broker: () => Broker): KafkaLi
       },
     },
   });
+  let server: ReturnType<typeof listen>;
+  try {
+    server = listen();
+  } catch (e) {
+    throw bindError(e, "--listener-url", config.listener.host, config.listener.port);
+  }
   const { connectionsMaxIdleMs, requestFrameTimeoutMs } = config;
   const sweep = setInterval(
     () => {

@@ -30,9 +30,9 @@ describe("usage errors exit 2 with one line", () => {
     expect(run.code).toBe(2);
   });
 
-  test("BOOTSTRAP_SERVERS is checked like the flag", async () => {
+  test("BOOTSTRAP_SERVERS is checked like the flag, and named", async () => {
     const run = await tansu(["topic", "list"], { env: { BOOTSTRAP_SERVERS: "a:b" } });
-    expect(run.stderr).toBe('tansu: --bootstrap-server: expected host:port[,host:port…], got "a:b"\n');
+    expect(run.stderr).toBe('tansu: BOOTSTRAP_SERVERS: expected host:port[,host:port…], got "a:b"\n');
     expect(run.code).toBe(2);
   });
 });
@@ -66,5 +66,39 @@ describe("runtime failures exit 1 with one line", () => {
     const run = await tansu(["cat", "produce", "t", "/nonexistent/records.txt"]);
     expect(run.stderr).toBe("tansu: cannot read /nonexistent/records.txt: no such file\n");
     expect(run.code).toBe(1);
+  });
+});
+
+describe("tansu broker: one line, exit 2 for bad configuration, 1 for a failure at run time", () => {
+  test("a listener port already in use names the address", async () => {
+    const taken = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    try {
+      const run = await tansu(["broker", "--storage-engine", "memory://", "--admin-listener-url", "", "--listener-url", `tcp://127.0.0.1:${taken.port}`]);
+      expect(run.stderr.trim().split("\n").at(-1)).toBe(`tansu: --listener-url: 127.0.0.1:${taken.port} is already in use`);
+      expect(run.code).toBe(1);
+    } finally {
+      taken.stop(true);
+    }
+  });
+
+  test("an admin port already in use names the address", async () => {
+    const taken = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    try {
+      const run = await tansu(["broker", "--storage-engine", "memory://", "--listener-url", "tcp://127.0.0.1:0", "--admin-listener-url", `http://127.0.0.1:${taken.port}`]);
+      expect(run.stderr.trim().split("\n").at(-1)).toBe(`tansu: --admin-listener-url: 127.0.0.1:${taken.port} is already in use`);
+      expect(run.code).toBe(1);
+    } finally {
+      taken.stop(true);
+    }
+  });
+
+  test.each([
+    [["--storage-engine", "s3:/"], {}, 'tansu: --storage-engine: no bucket in "s3:/" (use s3://bucket or s3://bucket/prefix)'],
+    [["--listener-url", "tcp://127.0.0.1:99999"], {}, 'tansu: --listener-url: port 99999 is out of range (0..65535) in "tcp://127.0.0.1:99999"'],
+    [[], { NODE_ID: "x" }, 'tansu: NODE_ID: not an integer: "x"'],
+  ])("broker %p %p is refused before anything listens", async (args, env, message) => {
+    const run = await tansu(["broker", ...args], { env });
+    expect(run.stderr).toBe(`${message}\n`);
+    expect(run.code).toBe(2);
   });
 });
