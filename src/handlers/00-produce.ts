@@ -7,6 +7,10 @@
 // batches reach storage in sequence order, and while one request's append waits on storage, the
 // next request is already being checked — and, when the engine applies appends in call order
 // (Engine.appendsInCallOrder), already handed to it.
+// Each batch is first checked as Kafka's log validator checks it, with Kafka's error code for each
+// fault and, for records that break a rule (no key on a compacted topic, timestamps), one
+// recordErrors entry per record plus a summary in errorMessage (v8+); a batch whose offsetDeltas
+// are not 0..n-1 is re-encoded rather than refused (produce/validate.ts).
 // Batches to a topic with a schema are checked against it before storing (produce/schema.ts).
 // Deviation: transactional batches are refused with INVALID_TXN_STATE until transactions land.
 
@@ -52,7 +56,7 @@ async function checkPartition(broker: Broker, topic: TopicInfo | null, index: nu
   const check = checkProducedBatch(records, topic, broker.config, apiVersion, now);
   if (!check.ok) {
     broker.log.debug("produce rejected", { topic: topic.name, partition: index, error: check.errorMessage });
-    return answer(index, check.errorCode, check.errorMessage);
+    return answer(index, check.errorCode, check.errorMessage, { recordErrors: check.recordErrors });
   }
   const { batch, header } = check;
   if (header.isTransactional) return answer(index, ErrorCodes.INVALID_TXN_STATE, "transactions are not supported yet");

@@ -6,7 +6,8 @@ export { decodeBatch, type DecodeBatchOptions, type DecodedBatch } from "./decod
 export { encodeBatch, type EncodeBatchOptions } from "./encode.ts";
 export { BATCH_HEADER_SIZE, LOG_OVERHEAD, NO_TIMESTAMP, readBatchHeader, type BatchHeader } from "./header.ts";
 export type { KafkaRecord, RecordHeader, RecordInput } from "./record.ts";
-export { setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from "./rewrite.ts";
-export { scanBatch, scanRecords, type RecordsScan, type ScanBatchOptions, type ScanRecordsOptions, type TimestampBounds } from "./scan.ts";
+export { setBaseOffset, setLogAppendTime, setMaxTimestamp, setPartitionLeaderEpoch } from "./rewrite.ts";
+export { assignOffsetDeltas } from "./assign-offsets.ts";
+export { scanBatch, scanRecords, type RecordFault, type RecordFaultKind, type RecordsScan, type ScanBatchOptions, type ScanRecordsOptions, type TimestampRules } from "./scan.ts";
 export { splitBatches, type SplitBatches } from "./split.ts";
 export { validateBatch } from "./validate.ts";

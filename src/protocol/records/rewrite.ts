@@ -1,6 +1,6 @@
 import { EncodeError } from "../primitives.ts";
 import { ATTRIBUTES_AT, BASE_OFFSET_AT, CRC_AT, MAX_TIMESTAMP_AT, PARTITION_LEADER_EPOCH_AT } from "./header.ts";
-import { LOG_APPEND_TIME_FLAG } from "./attributes.ts";
+import { CODEC_MASK, CONTROL_FLAG, DELETE_HORIZON_FLAG, LOG_APPEND_TIME_FLAG, TRANSACTIONAL_FLAG, type TimestampType } from "./attributes.ts";
 import { computeBatchCrc } from "./crc.ts";
 
 // In-place rewrites of a batch the broker is appending. baseOffset and partitionLeaderEpoch lie
@@ -27,14 +27,24 @@ export function setPartitionLeaderEpoch(batch: Uint8Array, partitionLeaderEpoch:
 }
 
 /**
+ * Sets the batch's timestamp type and maxTimestamp as Kafka does on append
+ * (DefaultRecordBatch.setMaxTimestamp): the attributes are recomposed from the codec, the
+ * timestamp type and the transactional, control and delete-horizon flags, so any other bit a
+ * producer set is cleared. Both fields are inside the CRC, so the CRC is recomputed.
+ */
+export function setMaxTimestamp(batch: Uint8Array, timestampType: TimestampType, maxTimestamp: number): void {
+  if (!Number.isSafeInteger(maxTimestamp)) throw new EncodeError(`bad timestamp ${maxTimestamp}`);
+  const view = viewOf(batch);
+  const kept = view.getInt16(ATTRIBUTES_AT) & (CODEC_MASK | TRANSACTIONAL_FLAG | CONTROL_FLAG | DELETE_HORIZON_FLAG);
+  view.setInt16(ATTRIBUTES_AT, timestampType === "LogAppendTime" ? kept | LOG_APPEND_TIME_FLAG : kept);
+  setInt64(view, MAX_TIMESTAMP_AT, maxTimestamp);
+  view.setUint32(CRC_AT, computeBatchCrc(batch));
+}
+
+/**
  * Stamps the batch with the broker's append time (topic config message.timestamp.type =
- * LogAppendTime): sets the attribute bit and maxTimestamp, which are inside the CRC, so the CRC
- * is recomputed. The records are untouched; readers take every record's timestamp from maxTimestamp.
+ * LogAppendTime). The records are untouched; readers take every record's timestamp from maxTimestamp.
  */
 export function setLogAppendTime(batch: Uint8Array, timestamp: number): void {
-  if (!Number.isSafeInteger(timestamp)) throw new EncodeError(`bad timestamp ${timestamp}`);
-  const view = viewOf(batch);
-  view.setInt16(ATTRIBUTES_AT, view.getInt16(ATTRIBUTES_AT) | LOG_APPEND_TIME_FLAG);
-  setInt64(view, MAX_TIMESTAMP_AT, timestamp);
-  view.setUint32(CRC_AT, computeBatchCrc(batch));
+  setMaxTimestamp(batch, "LogAppendTime", timestamp);
 }

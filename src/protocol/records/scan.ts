@@ -1,25 +1,33 @@
 import { DecodeError, Reader } from "../primitives.ts";
+import type { TimestampType } from "./attributes.ts";
 import { decompress, DEFAULT_MAX_DECOMPRESSED_BYTES } from "./compression/index.ts";
 import { verifyBatchCrc } from "./crc.ts";
-import { checkBatchLength, readBatchHeader, RECORD_COUNT_AT, RECORDS_AT, type BatchHeader } from "./header.ts";
+import { checkBatchLength, NO_TIMESTAMP, readBatchHeader, RECORD_COUNT_AT, RECORDS_AT, type BatchHeader } from "./header.ts";
 import { MIN_RECORD_SIZE } from "./record.ts";
 
 // Walks a batch's records without building them: the same structural checks as decodeBatch, in the
 // same order and with the same DecodeErrors, but nothing allocated per record. Record layout is in
-// record.ts.
+// record.ts. Alongside, it applies the per-record rules of Kafka's LogValidator (validateKey,
+// validateTimestamp) and collects every record that breaks one.
 
-/** A record is out of range when now - timestamp > beforeMaxMs or timestamp - now > afterMaxMs. */
-export interface TimestampBounds {
+/** The topic's timestamp rules (message.timestamp.type and its bounds). */
+export interface TimestampRules {
+  /** The topic's message.timestamp.type. */
+  topicType: TimestampType;
   now: number;
+  /** A CreateTime record is out of range when now - timestamp > beforeMaxMs … */
   beforeMaxMs: number;
+  /** … or timestamp - now > afterMaxMs. */
   afterMaxMs: number;
 }
 
 export interface ScanRecordsOptions {
   /** Cap on the decompressed size of the records (default 64 MiB). */
   maxDecompressedBytes?: number;
-  /** Look for the first record whose timestamp is outside these bounds. */
-  timestampBounds?: TimestampBounds;
+  /** Every record needs a key (a compacted topic). */
+  keyRequired?: boolean;
+  /** Apply these timestamp rules; none if absent. */
+  timestampRules?: TimestampRules;
 }
 
 export interface ScanBatchOptions extends ScanRecordsOptions {
@@ -27,22 +35,31 @@ export interface ScanBatchOptions extends ScanRecordsOptions {
   verifyCrc?: boolean;
 }
 
-export interface RecordsScan {
-  /** Index of the first record whose offsetDelta is not its index, or -1. */
-  offsetDeltaMismatchAt: number;
-  /** That record's offsetDelta. */
-  mismatchedOffsetDelta: number;
-  /** Whether any record has a null key. */
-  hasNullKey: boolean;
-  /** Index of the first record with a timestamp outside timestampBounds, or -1. */
-  timestampOutOfRangeAt: number;
-  /** That record's timestamp (baseTimestamp + timestampDelta, or maxTimestamp under LogAppendTime). */
-  outOfRangeTimestamp: number;
-  /** That record's offsetDelta. */
-  outOfRangeOffsetDelta: number;
+/**
+ * Why a record breaks a rule: no key where one is required; on a CreateTime topic, a timestamp
+ * out of range; otherwise (a LogAppendTime topic, or a record without a timestamp) a batch that
+ * claims LogAppendTime, which only the broker may set.
+ */
+export type RecordFaultKind = "no-key" | "timestamp-out-of-range" | "producer-log-append-time";
+
+export interface RecordFault {
+  /** The record's index in the batch (Kafka's batchIndex). */
+  batchIndex: number;
+  kind: RecordFaultKind;
+  /** The record's timestamp (baseTimestamp + timestampDelta, or maxTimestamp under LogAppendTime). */
+  timestamp: number;
 }
 
-const NO_BOUNDS: TimestampBounds = { now: 0, beforeMaxMs: Infinity, afterMaxMs: Infinity };
+export interface RecordsScan {
+  /** Whether every record's offsetDelta is its index in the batch. */
+  offsetDeltasInOrder: boolean;
+  /** The largest record timestamp, -1 (no timestamp) for an empty batch. */
+  maxTimestamp: number;
+  /** Every record that breaks a rule, in batch order; at most one fault per record, the key's first. */
+  faults: readonly RecordFault[];
+}
+
+const NO_FAULTS: readonly RecordFault[] = Object.freeze([]);
 
 /** decodeBatch's checks on one whole batch, header included, as a RecordsScan. */
 export function scanBatch(batch: Uint8Array, options: ScanBatchOptions = {}): RecordsScan {
@@ -59,11 +76,10 @@ export function scanBatch(batch: Uint8Array, options: ScanBatchOptions = {}): Re
  */
 export function scanRecords(batch: Uint8Array, header: BatchHeader, options: ScanRecordsOptions = {}): RecordsScan {
   if (header.recordCount < 0) throw new DecodeError("negative-length", RECORD_COUNT_AT, `recordCount ${header.recordCount}`);
-  const bounds = options.timestampBounds ?? NO_BOUNDS;
-  if (header.codec === "none") return new RecordScanner(batch, RECORDS_AT, header, bounds).scan();
+  if (header.codec === "none") return new RecordScanner(batch, RECORDS_AT, header, options).scan();
   const data = decompress(header.codec, batch.subarray(RECORDS_AT), options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES, RECORDS_AT);
   try {
-    return new RecordScanner(data, 0, header, bounds).scan();
+    return new RecordScanner(data, 0, header, options).scan();
   } catch (e) {
     if (e instanceof DecodeError) throw new DecodeError(e.code, RECORDS_AT, `in ${header.codec}-decompressed records: ${e.message}`);
     throw e;
@@ -79,7 +95,7 @@ class RecordScanner extends Reader {
     buf: Uint8Array,
     pos: number,
     private readonly header: BatchHeader,
-    private readonly bounds: TimestampBounds,
+    private readonly options: ScanRecordsOptions,
   ) {
     super(buf, pos);
   }
@@ -123,13 +139,12 @@ class RecordScanner extends Reader {
     }
     const logAppendTime = header.timestampType === "LogAppendTime";
     const baseTimestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp;
-    const { now, beforeMaxMs, afterMaxMs } = this.bounds;
-    let offsetDeltaMismatchAt = -1;
-    let mismatchedOffsetDelta = 0;
-    let hasNullKey = false;
-    let timestampOutOfRangeAt = -1;
-    let outOfRangeTimestamp = 0;
-    let outOfRangeOffsetDelta = 0;
+    const keyRequired = this.options.keyRequired === true;
+    const rules = this.options.timestampRules;
+    const createTimeTopic = rules?.topicType === "CreateTime";
+    let offsetDeltasInOrder = true;
+    let maxTimestamp = NO_TIMESTAMP;
+    let faults: RecordFault[] | null = null;
     for (let i = 0; i < count; i++) {
       const at = this.pos;
       const length = this.varint();
@@ -137,28 +152,30 @@ class RecordScanner extends Reader {
       if (length > this.end - this.pos) this.fail("length-exceeds-frame", `record length ${length} with ${this.end - this.pos} bytes left`, at);
       const bodyAt = this.pos;
       const recordEnd = bodyAt + length;
-      // attributes (int8, unused)
+      // attributes (int8): unused in v2, and Kafka does not check them
       if (this.pos >= this.end) this.fail("truncated", `needs 1 bytes, ${this.end - this.pos} left`);
       this.pos++;
       const timestampDelta = this.varlong();
       const offsetDelta = this.varint();
-      if (this.skipNullable()) hasNullKey = true;
+      const keyless = this.skipNullable();
       this.skipNullable();
       this.skipHeaders(recordEnd);
       if (this.pos !== recordEnd) this.fail("bad-value", `record length ${length} but its fields take ${this.pos - bodyAt}`, at);
 
-      if (offsetDelta !== i && offsetDeltaMismatchAt < 0) {
-        offsetDeltaMismatchAt = i;
-        mismatchedOffsetDelta = offsetDelta;
-      }
+      if (offsetDelta !== i) offsetDeltasInOrder = false;
       const timestamp = logAppendTime ? baseTimestamp : baseTimestamp + timestampDelta;
-      if ((now - timestamp > beforeMaxMs || timestamp - now > afterMaxMs) && timestampOutOfRangeAt < 0) {
-        timestampOutOfRangeAt = i;
-        outOfRangeTimestamp = timestamp;
-        outOfRangeOffsetDelta = offsetDelta;
+      if (timestamp > maxTimestamp) maxTimestamp = timestamp;
+      let kind: RecordFaultKind | null = null;
+      if (keyRequired && keyless) kind = "no-key";
+      else if (rules !== undefined) {
+        // NO_TIMESTAMP is never out of range
+        if (createTimeTopic && timestamp !== NO_TIMESTAMP) {
+          if (rules.now - timestamp > rules.beforeMaxMs || timestamp - rules.now > rules.afterMaxMs) kind = "timestamp-out-of-range";
+        } else if (logAppendTime) kind = "producer-log-append-time";
       }
+      if (kind !== null) (faults ??= []).push({ batchIndex: i, kind, timestamp });
     }
     if (this.pos !== this.end) this.fail("bad-value", `${this.end - this.pos} bytes after the batch's ${count} records`);
-    return { offsetDeltaMismatchAt, mismatchedOffsetDelta, hasNullKey, timestampOutOfRangeAt, outOfRangeTimestamp, outOfRangeOffsetDelta };
+    return { offsetDeltasInOrder, maxTimestamp, faults: faults ?? NO_FAULTS };
   }
 }

@@ -1,6 +1,7 @@
-"""kafka-python 2.0.2 for the compat tests: admin, produce, consume, offsets, and a balanced consumer
-in a group with the group's committed offsets and description."""
+"""kafka-python 2.0.2 for the compat tests: admin, produce, consume (dump: records of any bytes),
+offsets, and a balanced consumer in a group with the group's committed offsets and description."""
 
+import json
 import sys
 import time
 
@@ -90,6 +91,33 @@ def consume(args):
                     count += 1
     c.close()
     return {"consumed": count, "ends": [ends[tp] for tp in tps]}
+
+
+def hexed(data):
+    return None if data is None else bytes(data).hex()
+
+
+def dump(args):
+    """Every record of partition 0 from the beginning to the end offset, any bytes: keys, values
+    and header values as hex, one JSON line each in args["out"]."""
+    c = consumer(args)
+    tp = TopicPartition(args["topic"], 0)
+    end = c.end_offsets([tp])[tp]
+    c.assign([tp])
+    c.seek_to_beginning()
+    position, count = 0, 0
+    deadline = time.time() + 120
+    with open(args["out"], "w", encoding="utf-8") as out:
+        while position < end:
+            if time.time() > deadline:
+                raise SystemExit("dump: timed out at %d of %d" % (position, end))
+            for records in c.poll(timeout_ms=1000, max_records=5000).values():
+                for m in records:
+                    out.write(json.dumps({"o": m.offset, "ts": m.timestamp, "k": hexed(m.key), "v": hexed(m.value), "h": [[name, hexed(v)] for name, v in m.headers]}) + "\n")
+                    position = m.offset + 1
+                    count += 1
+    c.close()
+    return {"dumped": count, "end": end}
 
 
 def offsets(args):
@@ -196,6 +224,7 @@ COMMANDS = {
     "topics": topics,
     "produce": produce,
     "consume": consume,
+    "dump": dump,
     "offsets": offsets,
     "group": group,
     "committed": committed,

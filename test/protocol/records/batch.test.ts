@@ -136,11 +136,12 @@ describe("batch header", () => {
     expect(readBatchHeader(encodeBatch([{ key: Uint8Array.of(0, 0, 0, 0), value: Uint8Array.of(0, 0, 0, 0, 0, 0) }], { control: true })).isControl).toBe(true);
   });
 
-  test("an empty batch", () => {
+  test("an empty batch decodes, but a producer may not send one", () => {
     const batch = encodeBatch([]);
-    const h = validateBatch(batch);
+    const h = readBatchHeader(batch);
     expect([h.recordCount, h.lastOffsetDelta, h.baseTimestamp, h.maxTimestamp]).toEqual([0, -1, -1, -1]);
     expect(decodeBatch(batch).records).toEqual([]);
+    expectDecodeError(() => validateBatch(batch), "bad-value");
   });
 
   test("explicit offset deltas (a compacted batch) decode with their gaps", () => {

@@ -9,9 +9,11 @@ import {
   encodeBatch,
   scanBatch,
   type KafkaRecord,
+  type RecordFault,
   type RecordInput,
   type RecordsScan,
-  type TimestampBounds,
+  type ScanBatchOptions,
+  type TimestampRules,
 } from "../../../src/protocol/records/index.ts";
 import { batchWith, bytes, Prng } from "./helpers.ts";
 
@@ -27,23 +29,33 @@ function outcome(fn: () => unknown): Outcome {
   }
 }
 
+/** Kafka's LogValidator.validateKey and validateTimestamp on one decoded record. */
+function fault(r: KafkaRecord, batchIndex: number, logAppendTimeBatch: boolean, options: ScanBatchOptions): RecordFault | null {
+  const at = (kind: RecordFault["kind"]): RecordFault => ({ batchIndex, kind, timestamp: r.timestamp });
+  if (options.keyRequired === true && r.key === null) return at("no-key");
+  const rules = options.timestampRules;
+  if (rules === undefined) return null;
+  if (rules.topicType === "CreateTime" && r.timestamp !== -1) {
+    return rules.now - r.timestamp > rules.beforeMaxMs || r.timestamp - rules.now > rules.afterMaxMs ? at("timestamp-out-of-range") : null;
+  }
+  return logAppendTimeBatch ? at("producer-log-append-time") : null;
+}
+
 /** The scan decodeBatch's records imply. */
-function summary(records: readonly KafkaRecord[], bounds?: TimestampBounds): RecordsScan {
-  const mismatch = records.findIndex((r, i) => r.offsetDelta !== i);
-  const outside = bounds === undefined ? -1 : records.findIndex((r) => bounds.now - r.timestamp > bounds.beforeMaxMs || r.timestamp - bounds.now > bounds.afterMaxMs);
+function summary(records: readonly KafkaRecord[], logAppendTimeBatch = false, options: ScanBatchOptions = {}): RecordsScan {
   return {
-    offsetDeltaMismatchAt: mismatch,
-    mismatchedOffsetDelta: mismatch < 0 ? 0 : records[mismatch]!.offsetDelta,
-    hasNullKey: records.some((r) => r.key === null),
-    timestampOutOfRangeAt: outside,
-    outOfRangeTimestamp: outside < 0 ? 0 : records[outside]!.timestamp,
-    outOfRangeOffsetDelta: outside < 0 ? 0 : records[outside]!.offsetDelta,
+    offsetDeltasInOrder: records.every((r, i) => r.offsetDelta === i),
+    maxTimestamp: records.reduce((max, r) => Math.max(max, r.timestamp), -1),
+    faults: records.flatMap((r, i) => fault(r, i, logAppendTimeBatch, options) ?? []),
   };
 }
 
 /** Both outcomes, with decodeBatch's records turned into the scan they imply. */
-function expectSameOutcome(batch: Uint8Array, options: { verifyCrc?: boolean; maxDecompressedBytes?: number; timestampBounds?: TimestampBounds } = {}): Outcome {
-  const decoded = outcome(() => summary(decodeBatch(batch, options).records, options.timestampBounds));
+function expectSameOutcome(batch: Uint8Array, options: ScanBatchOptions = {}): Outcome {
+  const decoded = outcome(() => {
+    const { header, records } = decodeBatch(batch, options);
+    return summary(records, header.timestampType === "LogAppendTime", options);
+  });
   const scanned = outcome(() => scanBatch(batch, options));
   expect(scanned).toEqual(decoded);
   return scanned;
@@ -64,28 +76,31 @@ function randomRecords(rng: Prng, maxCount: number): RecordInput[] {
   }));
 }
 
-function randomBounds(rng: Prng): TimestampBounds | undefined {
+function randomRules(rng: Prng): TimestampRules | undefined {
   if (rng.int(0, 4) === 0) return undefined;
   const limit = () => rng.pick([0, rng.int(0, 10_000), rng.int(0, 2 ** 41), LONG_MAX]);
-  return { now: BASE_TIMESTAMP + rng.int(-10_000, 10_000), beforeMaxMs: limit(), afterMaxMs: limit() };
+  const topicType = rng.int(0, 5) === 0 ? "LogAppendTime" : "CreateTime";
+  return { topicType, now: BASE_TIMESTAMP + rng.int(-10_000, 10_000), beforeMaxMs: limit(), afterMaxMs: limit() };
 }
 
 describe("scanBatch on valid batches", () => {
   test("agrees with decodeBatch for random batches in every codec", () => {
     const rng = new Prng(31_337);
-    const seen = { nullKey: 0, mismatch: 0, outside: 0, inside: 0 };
+    const seen = { nullKey: 0, mismatch: 0, outside: 0, logAppendTime: 0, inside: 0 };
     for (let run = 0; run < 500; run++) {
       const codec = CODECS[run % CODECS.length]!;
       const timestampType = rng.pick(["CreateTime", "LogAppendTime"] as const);
       const batch = encodeBatch(randomRecords(rng, 30), { codec, timestampType, baseOffset: rng.int(0, 2 ** 40) });
-      const timestampBounds = randomBounds(rng);
-      const result = expectSameOutcome(batch, { timestampBounds });
+      const timestampRules = randomRules(rng);
+      const result = expectSameOutcome(batch, { timestampRules, keyRequired: rng.int(0, 1) === 0 });
       if (!("ok" in result)) throw new Error(`valid ${codec} batch failed: ${JSON.stringify(result)}`);
       const scan = result.ok as RecordsScan;
-      if (scan.hasNullKey) seen.nullKey++;
-      if (scan.offsetDeltaMismatchAt >= 0) seen.mismatch++;
-      if (scan.timestampOutOfRangeAt >= 0) seen.outside++;
-      else if (timestampBounds !== undefined) seen.inside++;
+      const kinds = new Set(scan.faults.map((f) => f.kind));
+      if (kinds.has("no-key")) seen.nullKey++;
+      if (!scan.offsetDeltasInOrder) seen.mismatch++;
+      if (kinds.has("timestamp-out-of-range")) seen.outside++;
+      else if (kinds.has("producer-log-append-time")) seen.logAppendTime++;
+      else if (timestampRules !== undefined) seen.inside++;
     }
     // the generator reaches every branch of the summary
     for (const count of Object.values(seen)) expect(count).toBeGreaterThan(20);
@@ -95,16 +110,17 @@ describe("scanBatch on valid batches", () => {
     for (const codec of CODECS) {
       expect(scanBatch(encodeBatch([], { codec }))).toEqual(summary([]));
       const batch = encodeBatch([{ key: null, value: null }, { key: new Uint8Array(0), value: new Uint8Array(0), headers: [{ key: "", value: null }] }], { codec });
-      const scan = scanBatch(batch);
-      expect(scan).toEqual(summary(decodeBatch(batch).records));
-      expect(scan.hasNullKey).toBe(true);
+      const scan = scanBatch(batch, { keyRequired: true });
+      expect(scan).toEqual(summary(decodeBatch(batch).records, false, { keyRequired: true }));
+      expect(scan.faults.map((f) => [f.batchIndex, f.kind])).toEqual([[0, "no-key"]]);
     }
   });
 
   test("under LogAppendTime every record's timestamp is the batch's maxTimestamp", () => {
     const batch = encodeBatch([{ value: null, timestamp: 10 }, { value: null, timestamp: 5_000 }], { timestampType: "LogAppendTime" });
-    const scan = scanBatch(batch, { timestampBounds: { now: 0, beforeMaxMs: LONG_MAX, afterMaxMs: 100 } });
-    expect(scan).toMatchObject({ timestampOutOfRangeAt: 0, outOfRangeTimestamp: 5_000, outOfRangeOffsetDelta: 0 });
+    const scan = scanBatch(batch, { timestampRules: { topicType: "CreateTime", now: 0, beforeMaxMs: LONG_MAX, afterMaxMs: 100 } });
+    expect(scan.faults).toEqual([0, 1].map((i) => ({ batchIndex: i, kind: "timestamp-out-of-range", timestamp: 5_000 })));
+    expect(scan.maxTimestamp).toBe(5_000);
   });
 });
 
@@ -117,7 +133,7 @@ describe.each(CODECS)("scanBatch on malformed %s batches", (codec) => {
   ];
   const batch = encodeBatch(records, { codec, baseOffset: 5 });
   const area = encodeBatch(records).subarray(61);
-  const bounds = { now: BASE_TIMESTAMP, beforeMaxMs: 5, afterMaxMs: LONG_MAX };
+  const rules: ScanBatchOptions = { timestampRules: { topicType: "CreateTime", now: BASE_TIMESTAMP, beforeMaxMs: 5, afterMaxMs: LONG_MAX }, keyRequired: true };
 
   test("every truncation of the batch", () => {
     for (let n = 0; n < batch.length; n++) {
@@ -128,7 +144,7 @@ describe.each(CODECS)("scanBatch on malformed %s batches", (codec) => {
 
   test("every truncation of the records area, behind a header that matches it", () => {
     for (let n = 0; n <= area.length; n++) {
-      for (const count of [records.length, 1, 2]) expectSameOutcome(batchWith(area.subarray(0, n), count, codec), { timestampBounds: bounds });
+      for (const count of [records.length, 1, 2]) expectSameOutcome(batchWith(area.subarray(0, n), count, codec), rules);
     }
   });
 
@@ -136,7 +152,7 @@ describe.each(CODECS)("scanBatch on malformed %s batches", (codec) => {
     for (let bit = 0; bit < area.length * 8; bit++) {
       const bad = area.slice();
       bad[bit >> 3]! ^= 1 << (bit & 7);
-      expectSameOutcome(batchWith(bad, records.length, codec, rng.pick(["CreateTime", "LogAppendTime"] as const)), { timestampBounds: bounds });
+      expectSameOutcome(batchWith(bad, records.length, codec, rng.pick(["CreateTime", "LogAppendTime"] as const)), rules);
     }
   });
 
@@ -157,7 +173,7 @@ describe.each(CODECS)("scanBatch on malformed %s batches", (codec) => {
   });
 
   test("random records areas", () => {
-    for (let run = 0; run < 300; run++) expectSameOutcome(batchWith(rng.bytes(120), rng.int(-1, 20), codec), { timestampBounds: bounds });
+    for (let run = 0; run < 300; run++) expectSameOutcome(batchWith(rng.bytes(120), rng.int(-1, 20), codec), rules);
   });
 });
 
