@@ -3,6 +3,7 @@
 import type { BrokerConfig, Endpoint } from "./config.ts";
 import type { Handler } from "./handlers/handler.ts";
 import type { Logger } from "./log.ts";
+import type { ClientQuotas } from "./quotas/manager.ts";
 import type { SchemaRegistry } from "./schema/registry.ts";
 import type { ServerObserver } from "./server/observer.ts";
 import type { Engine } from "./storage/engine.ts";
@@ -23,4 +24,6 @@ export interface Broker {
   readonly schemas?: SchemaRegistry;
   /** Told of connections and requests (metrics); absent when nothing listens. */
   readonly observer?: ServerObserver;
+  /** Client quotas this broker enforces; absent where nothing enforces them (handler tests). */
+  readonly quotas?: ClientQuotas;
 }

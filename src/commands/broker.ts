@@ -7,6 +7,7 @@ import type { Broker } from "../broker.ts";
 import type { BrokerConfig, Endpoint } from "../config.ts";
 import { handlerRegistry } from "../handlers/index.ts";
 import { createLogger, type Logger } from "../log.ts";
+import { ClientQuotas } from "../quotas/manager.ts";
 import { listenKafka } from "../server/listener.ts";
 import type { ServerObserver } from "../server/observer.ts";
 import type { Engine } from "../storage/engine.ts";
@@ -60,7 +61,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   const opening = shared !== undefined ? Promise.resolve(shared) : nextTurn().then(() => openEngineWaiting(config.storageEngine, config.waitForStorage, log, storageDescription(config.storageEngine)));
   const engine = engineWhenOpen(opening.then(instrument), storageDescription(config.storageEngine));
   const listener = listenKafka(config, () => broker);
-  const broker: Broker = { config, engine, log, advertised: advertise(config, listener.port), handlers: handlerRegistry(), observer, schemas };
+  const broker: Broker = { config, engine, log, advertised: advertise(config, listener.port), handlers: handlerRegistry(), observer, schemas, quotas: new ClientQuotas(engine, log) };
   log.info("broker listening", {
     listener: `${config.listener.host}:${listener.port}`,
     advertised: `${broker.advertised.host}:${broker.advertised.port}`,

@@ -24,6 +24,8 @@ import createPartitions from "./37-create-partitions.ts";
 import deleteGroups from "./42-delete-groups.ts";
 import incrementalAlterConfigs from "./44-incremental-alter-configs.ts";
 import offsetDelete from "./47-offset-delete.ts";
+import describeClientQuotas from "./48-describe-client-quotas.ts";
+import alterClientQuotas from "./49-alter-client-quotas.ts";
 import describeCluster from "./60-describe-cluster.ts";
 // more handlers: keep this list in API key order
 
@@ -51,6 +53,8 @@ const HANDLERS: readonly Handler<unknown, unknown>[] = [
   deleteGroups,
   incrementalAlterConfigs,
   offsetDelete,
+  describeClientQuotas,
+  alterClientQuotas,
   describeCluster,
   // more handlers: keep this list in API key order
 ];

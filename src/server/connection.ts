@@ -72,7 +72,7 @@ export class Connection {
     let reusable = false;
     const dispatched = prepare(frame, this.broker, this.abort.signal, this.peer, () => {
       reusable = true;
-    });
+    }, (ms) => this.mute(ms));
     const h = dispatched.handler;
     const turn = h?.serial === true ? this.takeTurn(h.api.apiKey) : h?.ordered === true ? this.takeTurn(ORDERED) : null;
     const large = h?.largeResponses === true ? this.queueLargeResponse() : null;
@@ -195,7 +195,11 @@ export class Connection {
     if (ms <= 0 || this.closing) return;
     this.mutedUntil = Math.max(this.mutedUntil, performance.now() + ms);
     clearTimeout(this.muteTimer);
-    this.muteTimer = setTimeout(() => this.applyBackpressure(), this.mutedUntil - performance.now());
+    // the timer may fire a fraction of a millisecond before performance.now() reaches mutedUntil
+    this.muteTimer = setTimeout(() => {
+      this.mutedUntil = 0;
+      this.applyBackpressure();
+    }, this.mutedUntil - performance.now());
     this.applyBackpressure();
   }
 

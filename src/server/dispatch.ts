@@ -1,6 +1,8 @@
 // One request frame in, at most one response frame out. Kafka closes the connection on an unknown
 // API key or an unsupported version, except for ApiVersions, which answers UNSUPPORTED_VERSION with
 // a v0 body listing its own range, so that a newer client can retry with a version we know.
+// Client quotas are enforced here, for every API: a client over a quota gets its answer with
+// throttleTimeMs set and its connection muted for that long (KIP-219).
 
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
@@ -8,6 +10,7 @@ import { decodeRequest, encodeResponse } from "../protocol/frame.ts";
 import { ApiVersionsApi } from "../protocol/generated/index.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import { CloseConnection, type Handler, type RequestContext } from "../handlers/handler.ts";
+import { ANONYMOUS } from "../quotas/entity.ts";
 
 export type DispatchResult =
   | { response: Uint8Array | null; close: null }
@@ -34,8 +37,18 @@ function unsupportedApiVersions(broker: Broker, correlationId: number): Dispatch
   return { response: encodeResponse(ApiVersionsApi, 0, correlationId, body), close: null };
 }
 
-/** Decodes a frame and prepares its handling; `run` does the work (the caller decides when). */
-export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, clientAddress?: string, doneWithRequestBytes?: () => void): Dispatched {
+/**
+ * Decodes a frame and prepares its handling; `run` does the work (the caller decides when).
+ * `mute` stops reading the client's connection for a while (a quota's throttle time).
+ */
+export function prepare(
+  frame: Uint8Array,
+  broker: Broker,
+  signal: AbortSignal,
+  clientAddress?: string,
+  doneWithRequestBytes?: () => void,
+  mute?: (ms: number) => void,
+): Dispatched {
   // only the APIs this broker answers are decoded: a key it has no handler for closes the connection
   const decoded = decodeRequest(frame, (apiKey) => broker.handlers.get(apiKey)?.api);
   if (!decoded.ok) {
@@ -58,11 +71,26 @@ export function prepare(frame: Uint8Array, broker: Broker, signal: AbortSignal, 
     handler,
     run: async (inOrder) => {
       try {
-        const handle = () => Promise.resolve(handler.handle(body, { broker, header, apiVersion: header.apiVersion, signal, clientAddress, doneWithRequestBytes, inOrder }));
-        const response = await (handler.ordered === true ? inOrder(handle) : handle());
+        // no authentication yet: every client is the anonymous principal
+        const meter = broker.quotas?.meter(ANONYMOUS, header, frame.length, body) ?? null;
+        const turn = meter?.inOrder(inOrder) ?? inOrder;
+        const ctx: RequestContext = {
+          broker: meter === null ? broker : { ...broker, engine: meter.engine(broker.engine) },
+          header,
+          apiVersion: header.apiVersion,
+          signal,
+          clientAddress,
+          doneWithRequestBytes,
+          inOrder: turn,
+        };
+        const handle = () => Promise.resolve(handler.handle(body, ctx));
+        const response = await (handler.ordered === true ? turn(handle) : handle());
         observer?.requestHandled(header.apiKey, handler.api.name, header.apiVersion, body, response, (performance.now() - receivedAt) / 1000);
-        if (response === null) return { response: null, close: null };
-        return { response: encodeResponse(handler.api, header.apiVersion, header.correlationId, response), close: null };
+        const encode = (r: unknown) => encodeResponse(handler.api, header.apiVersion, header.correlationId, r);
+        if (meter === null) return { response: response === null ? null : encode(response), close: null };
+        const answer = meter.answer(response, encode);
+        if (answer.throttleTimeMs > 0) mute?.(answer.throttleTimeMs);
+        return { response: answer.bytes, close: null };
       } catch (e) {
         observer?.requestHandled(header.apiKey, handler.api.name, header.apiVersion, body, undefined, (performance.now() - receivedAt) / 1000);
         if (e instanceof CloseConnection) return { response: null, close: e.message };

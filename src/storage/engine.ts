@@ -134,6 +134,28 @@ export interface CommittedOffset {
   commitTimestamp: number;
 }
 
+/**
+ * One part of a client quota entity, in Kafka's terms: an entity type ("user", "client-id") and a
+ * name, null for that type's default entity.
+ */
+export interface QuotaEntityPart {
+  entityType: string;
+  entityName: string | null;
+}
+
+/** A client quota entity with its quota values (producer_byte_rate …), as AlterClientQuotas set them. */
+export interface ClientQuota {
+  /** One part per entity type, in entityType order. */
+  entity: QuotaEntityPart[];
+  values: Record<string, number>;
+}
+
+/** Changes to one entity's quotas: a number sets the key, null removes it. */
+export interface ClientQuotaAlteration {
+  entity: readonly QuotaEntityPart[];
+  changes: Readonly<Record<string, number | null>>;
+}
+
 export interface Engine {
   /** Human-readable engine kind and location, for logs (no secrets). */
   readonly description: string;
@@ -211,6 +233,16 @@ export interface Engine {
   fetchOffsets(groupId: string, partitions: readonly TopicPartition[] | null): Promise<CommittedOffset[]>;
   /** Removes the group's committed offsets of `partitions` (OffsetDelete); absent ones are ignored. */
   deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void>;
+
+  // Client quotas: set and read by AlterClientQuotas/DescribeClientQuotas, enforced by every broker.
+  // Writes are upserts and deletes by (entity, key), the last one winning, as in Kafka.
+  /** Every entity that has at least one quota value. */
+  clientQuotas(): Promise<ClientQuota[]>;
+  /**
+   * Applies the alterations atomically, in order; an entity's parts may come in any order. An
+   * entity left without values is gone; removing a key that is not set does nothing.
+   */
+  alterClientQuotas(alterations: readonly ClientQuotaAlteration[]): Promise<void>;
 
   /** Throws StorageError("unavailable") when the engine cannot be reached. */
   ping(): Promise<void>;

@@ -11,6 +11,7 @@ import { groupCases } from "./conformance/groups.ts";
 import { idempotenceCases } from "./conformance/idempotence.ts";
 import { offsetCases } from "./conformance/offsets.ts";
 import { producerIdCases } from "./conformance/producer-ids.ts";
+import { quotaCases } from "./conformance/quotas.ts";
 import { recordCases } from "./conformance/records.ts";
 import { timestampCases } from "./conformance/timestamps.ts";
 import { topicCases } from "./conformance/topics.ts";
@@ -72,5 +73,6 @@ export function runEngineConformance(name: string, open: () => Promise<EngineFix
     describe("concurrency", () => concurrencyCases(ctx));
     describe("consumer group state", () => groupCases(ctx));
     describe("committed offsets", () => offsetCases(ctx));
+    describe("client quotas", () => quotaCases(ctx));
   });
 }

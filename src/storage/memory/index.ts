@@ -4,6 +4,8 @@
 import type {
   AppendBatch,
   AppendResult,
+  ClientQuota,
+  ClientQuotaAlteration,
   CommittedOffset,
   CreateTopicResult,
   Engine,
@@ -25,6 +27,7 @@ import { GroupRegistry } from "./groups.ts";
 import { AppendNotifier, partitionKey } from "./notifier.ts";
 import { OffsetStore } from "./offsets.ts";
 import { ProducerRegistry } from "./producers.ts";
+import { QuotaStore } from "./quotas.ts";
 import { TopicRegistry } from "./topics.ts";
 
 const unknownPartition = () => ({ errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION }) as const;
@@ -36,6 +39,7 @@ class MemoryEngine implements Engine {
   private readonly notifier = new AppendNotifier();
   private readonly groups = new GroupRegistry();
   private readonly committed = new OffsetStore();
+  private readonly quotas = new QuotaStore();
   private closed = false;
 
   async createTopic(spec: TopicSpec): Promise<CreateTopicResult> {
@@ -138,6 +142,14 @@ class MemoryEngine implements Engine {
 
   async deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void> {
     this.committed.delete(groupId, partitions);
+  }
+
+  async clientQuotas(): Promise<ClientQuota[]> {
+    return this.quotas.list();
+  }
+
+  async alterClientQuotas(alterations: readonly ClientQuotaAlteration[]): Promise<void> {
+    this.quotas.alter(alterations);
   }
 
   async ping(): Promise<void> {

@@ -68,6 +68,8 @@ const NAMES = [
   "offsets",
   "offsets-of",
   "delete-offsets",
+  "client-quotas",
+  "alter-client-quotas",
 ] as const;
 
 export type StatementName = (typeof NAMES)[number];

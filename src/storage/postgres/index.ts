@@ -6,6 +6,8 @@
 import type {
   AppendBatch,
   AppendResult,
+  ClientQuota,
+  ClientQuotaAlteration,
   CommittedOffset,
   CreateTopicResult,
   Engine,
@@ -29,6 +31,7 @@ import { asStorageError, connect, describeUrl, guarded, query, type Db } from ".
 import * as groups from "./groups.ts";
 import { migrate } from "./migrate.ts";
 import { initProducerId } from "./producers.ts";
+import * as quotas from "./quotas.ts";
 import { batchByTimestamp, read } from "./read.ts";
 import * as topics from "./topics.ts";
 
@@ -198,6 +201,14 @@ class PostgresEngine implements Engine {
 
   deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void> {
     return this.run("delete offsets", () => groups.deleteOffsets(this.db, groupId, partitions));
+  }
+
+  clientQuotas(): Promise<ClientQuota[]> {
+    return this.run("client quotas", () => quotas.clientQuotas(this.db));
+  }
+
+  alterClientQuotas(alterations: readonly ClientQuotaAlteration[]): Promise<void> {
+    return this.run("alter client quotas", () => quotas.alterClientQuotas(this.db, alterations));
   }
 
   async ping(): Promise<void> {

@@ -230,3 +230,20 @@ order by p.n
 delete from tansu.committed_offset c
 using jsonb_to_recordset($2::text::jsonb) as p(topic text, partition integer)
 where c.group_id = $1 and c.topic = p.topic and c.partition = p.partition
+
+-- name: client-quotas
+select entity, quota_key, value from tansu.client_quota order by entity, quota_key
+
+-- name: alter-client-quotas
+-- $1: [{entity, quota_key, value}] with at most one change per (entity, quota_key); a null value
+-- removes the key.
+with change as (
+  select * from jsonb_to_recordset($1::text::jsonb) as c(entity text, quota_key text, value double precision)
+),
+removed as (
+  delete from tansu.client_quota q using change c
+  where c.value is null and q.entity = c.entity and q.quota_key = c.quota_key
+)
+insert into tansu.client_quota (entity, quota_key, value)
+select entity, quota_key, value from change where value is not null
+on conflict (entity, quota_key) do update set value = excluded.value, updated_at = now()

@@ -53,6 +53,10 @@ export class Keys {
     return decodeURIComponent(key.slice(this.groupsPrefix().length, -".json".length));
   }
 
+  clientQuotas(): string {
+    return `${this.prefix}quotas/client-quotas.json`;
+  }
+
   probe(): string {
     return `${this.prefix}.tansu/probe-${crypto.randomUUID()}`;
   }

@@ -4,6 +4,8 @@
 import type {
   AppendBatch,
   AppendResult,
+  ClientQuota,
+  ClientQuotaAlteration,
   CommittedOffset,
   CreateTopicResult,
   Engine,
@@ -28,6 +30,7 @@ import { Maintenance } from "./maintenance.ts";
 import { ImmutableObjects } from "./objects.ts";
 import { Partitions } from "./partitions.ts";
 import { Producers } from "./producers.ts";
+import { Quotas } from "./quotas.ts";
 import { describeS3, type S3Settings } from "./settings.ts";
 import { listAll, type ObjectStore } from "./store.ts";
 import { Topics } from "./topics.ts";
@@ -42,6 +45,7 @@ export class S3Engine implements Engine {
   private readonly partitions: Partitions;
   private readonly producers: Producers;
   private readonly groups: Groups;
+  private readonly quotas: Quotas;
   private readonly background = new Set<Promise<void>>();
   private closed = false;
 
@@ -60,6 +64,7 @@ export class S3Engine implements Engine {
     this.partitions = new Partitions(store, this.keys, this.topics, objects, this.tuning, speculation);
     this.producers = new Producers(store, this.keys, this.tuning.producerIdBlock);
     this.groups = new Groups(store, this.keys, this.tuning.pollMs);
+    this.quotas = new Quotas(store, this.keys);
     this.maintenance = new Maintenance(
       { store, keys: this.keys, topics: this.topics, indexes: this.partitions.indexes, objects, orphanMinAgeMs: this.tuning.orphanMinAgeMs },
       (e) => log.warn("s3 maintenance failed", { error: e instanceof Error ? e.message : String(e) }),
@@ -188,6 +193,16 @@ export class S3Engine implements Engine {
   async deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void> {
     await this.ready();
     await this.groups.deleteOffsets(groupId, partitions);
+  }
+
+  async clientQuotas(): Promise<ClientQuota[]> {
+    await this.ready();
+    return this.quotas.list();
+  }
+
+  async alterClientQuotas(alterations: readonly ClientQuotaAlteration[]): Promise<void> {
+    await this.ready();
+    await this.quotas.alter(alterations);
   }
 
   async ping(): Promise<void> {

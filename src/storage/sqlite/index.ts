@@ -9,6 +9,8 @@ import { Database } from "bun:sqlite";
 import type {
   AppendBatch,
   AppendResult,
+  ClientQuota,
+  ClientQuotaAlteration,
   CommittedOffset,
   CreateTopicResult,
   Engine,
@@ -32,6 +34,7 @@ import * as groups from "./groups.ts";
 import { partitionKey } from "../memory/notifier.ts";
 import { ChangePoller } from "./poller.ts";
 import { initProducerId } from "./producers.ts";
+import * as quotas from "./quotas.ts";
 import * as records from "./records.ts";
 import { Statements, type TopicRow } from "./statements.ts";
 import * as topics from "./topics.ts";
@@ -196,6 +199,14 @@ class SqliteEngine implements Engine {
 
   deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<void> {
     return this.write("delete offsets", () => groups.deleteOffsets(this.s, groupId, partitions));
+  }
+
+  clientQuotas(): Promise<ClientQuota[]> {
+    return this.read_("client quotas", () => quotas.clientQuotas(this.s));
+  }
+
+  alterClientQuotas(alterations: readonly ClientQuotaAlteration[]): Promise<void> {
+    return this.write("alter client quotas", () => quotas.alterClientQuotas(this.s, alterations));
   }
 
   async ping(): Promise<void> {

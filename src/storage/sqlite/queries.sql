@@ -142,3 +142,13 @@ WHERE group_id = ? AND topic = ? AND partition = ?
 
 -- name: delete-offset
 DELETE FROM committed_offset WHERE group_id = ? AND topic = ? AND partition = ?
+
+-- name: client-quotas
+SELECT entity, quota_key, value FROM client_quota ORDER BY entity, quota_key
+
+-- name: upsert-client-quota
+INSERT INTO client_quota (entity, quota_key, value) VALUES (?, ?, ?)
+ON CONFLICT (entity, quota_key) DO UPDATE SET value = excluded.value
+
+-- name: delete-client-quota
+DELETE FROM client_quota WHERE entity = ? AND quota_key = ?

@@ -41,6 +41,9 @@ const NAMES = [
   "offsets",
   "offset",
   "delete-offset",
+  "client-quotas",
+  "upsert-client-quota",
+  "delete-client-quota",
 ] as const;
 
 export type StatementName = (typeof NAMES)[number];
