@@ -18,8 +18,8 @@ export function brokerArgv(storage: string, extra: readonly string[] = []): stri
 }
 
 /** Starts a server that logs `listening listener=HOST:PORT` on stderr, and waits for that line. */
-export async function startServer(argv: readonly string[]): Promise<Server> {
-  const proc = Bun.spawn([...argv], { stdout: "ignore", stderr: "pipe" });
+export async function startServer(argv: readonly string[], env: Record<string, string> = {}): Promise<Server> {
+  const proc = Bun.spawn([...argv], { stdout: "ignore", stderr: "pipe", env: { ...process.env, ...env } });
   let log = "";
   const port = await new Promise<number>((resolve, reject) => {
     // keep draining stderr for the server's whole life, so its log writes never block or fail

@@ -96,3 +96,21 @@ test(`${PRODUCERS} idempotent producers through 3 brokers under faults: every ac
   expect(injected).toBeGreaterThan(50);
   await Promise.all([...brokers, reader].map((e) => e.close()));
 }, 120_000);
+
+test("appends not awaited one by one land in call order, also while their topic lookups go to the store with jittered latency", async () => {
+  const prefix = uniquePrefix("call-order");
+  const creator = await openS3(target, prefix, {});
+  expect((await creator.createTopic({ name: "ordered", partitionCount: 1, replicationFactor: 1, configs: {} })).errorCode).toBe(0);
+  // a broker that has not seen the topic: its first appends wait on lookups
+  const broker = await openS3(target, prefix, { metadataMaxAgeMs: 1 });
+  server.faults.set({ latencyMs: 1, jitterMs: 10 });
+  try {
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => broker.append("ordered", 0, testBatch({ recordCount: 1, payload: `b${i}` }))));
+    expect(results.map((r) => ("baseOffset" in r ? r.baseOffset : -1))).toEqual(results.map((_, i) => i));
+    const stored = await readAll(creator, "ordered", 0);
+    expect(stored.map((b) => new TextDecoder().decode(b.bytes).match(/b\d+/)?.[0])).toEqual(results.map((_, i) => `b${i}`));
+  } finally {
+    server.faults.clear();
+    await Promise.all([creator.close(), broker.close()]);
+  }
+});

@@ -28,6 +28,8 @@ export class Partitions {
   readonly indexes: VersionedCache<PartitionIndex>;
   private readonly appends: Watch;
   private readonly writers = new Map<string, PartitionWriter>();
+  /** Per partition, the latest append's hand-over to its writer. */
+  private readonly handOvers = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -44,10 +46,31 @@ export class Partitions {
     this.appends = new Watch(tuning.pollMs, (key) => this.indexes.load(key));
   }
 
+  /**
+   * Hands `batch` to its partition's writer after every append to that partition called before it
+   * (whatever their topic lookups cost), so appends reach the writer's queue, and so the commit
+   * chain, in call order.
+   */
   async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
-    const at = await this.locate(topic, partition);
-    if (at === null) return unknownPartition();
-    const result = await this.writer(at).append(batch);
+    const key = `${partition}:${topic}`;
+    const previous = this.handOvers.get(key);
+    let handedOver!: () => void;
+    const mine = new Promise<void>((resolve) => (handedOver = resolve));
+    this.handOvers.set(key, mine);
+    let appended: Promise<AppendResult> | null = null;
+    try {
+      // lookups overlap; hand-overs keep call order
+      const located = this.locate(topic, partition);
+      located.catch(() => undefined);
+      if (previous !== undefined) await previous;
+      const at = await located;
+      if (at !== null) appended = this.writer(at).append(batch);
+    } finally {
+      handedOver();
+      if (this.handOvers.get(key) === mine) this.handOvers.delete(key);
+    }
+    if (appended === null) return unknownPartition();
+    const result = await appended;
     // The topic was deleted (and maybe created again) through another broker.
     if (result.errorCode === ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION) this.topics.stale(topic);
     return result;

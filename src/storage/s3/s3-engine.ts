@@ -37,6 +37,8 @@ import { Topics } from "./topics.ts";
 
 export class S3Engine implements Engine {
   readonly description: string;
+  /** Appends to a partition join its writer's queue, and so its commits, in call order (Partitions.append). */
+  readonly appendsInCallOrder = true;
   readonly maintenance: Maintenance;
   private readonly tuning: S3Settings["tuning"];
   private readonly keys: Keys;

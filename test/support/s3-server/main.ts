@@ -1,6 +1,7 @@
 // The test S3 server as its own process, for benchmarks and manual runs:
 //   bun test/support/s3-server/main.ts [--bucket NAME]... [--put-latency-ms N] [--dialect aws|ceph]
-// Prints `endpoint=http://127.0.0.1:PORT` once listening; stops on SIGTERM or SIGINT.
+// Prints `endpoint=http://127.0.0.1:PORT` once listening, and `stats={…}` (requests answered by
+// "Operation status") on each SIGUSR1; stops on SIGTERM or SIGINT.
 
 import { startS3Server } from "./index.ts";
 
@@ -14,3 +15,4 @@ console.log(`endpoint=${server.endpoint}`);
 const stop = () => void server.stop().then(() => process.exit(0));
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);
+process.on("SIGUSR1", () => console.log(`stats=${JSON.stringify(Object.fromEntries(server.stats))}`));
