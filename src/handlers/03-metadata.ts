@@ -68,6 +68,8 @@ export default defineHandler<MetadataRequest, MetadataResponse>({
       topics = await Promise.all(
         (request.topics ?? []).map(async (t) => {
           if (t.name !== null) return lookup(broker, t.name, autoCreate, ops);
+          // topic ids name topics only from v12 (Kafka refuses them before, and the answer's name cannot be null)
+          if (apiVersion < 12) return failed("", t.topicId, ErrorCodes.INVALID_REQUEST);
           const byId = await broker.engine.getTopicById(t.topicId);
           return byId === null ? failed(null, t.topicId, ErrorCodes.UNKNOWN_TOPIC_ID) : describe(broker, byId, ops);
         }),

@@ -27,3 +27,10 @@ test("Metadata creates an unknown topic only when auto.create.topics.enable is o
   }
   expect(await off.engine.listTopics()).toEqual([]);
 });
+
+test("a topic named only by id before Metadata v12 is INVALID_REQUEST, not a closed connection", async () => {
+  const broker = testBroker();
+  const request = { ...defaultMetadataRequest(), topics: [{ ...defaultMetadataRequestMetadataRequestTopic(), name: null, topicId: "00000000-0000-0000-0000-000000000001" }] };
+  for (const version of [10, 11]) expect((await call(broker, MetadataApi, version, request)).topics[0]!.errorCode).toBe(ErrorCodes.INVALID_REQUEST);
+  expect((await call(broker, MetadataApi, 12, request)).topics[0]!.errorCode).toBe(ErrorCodes.UNKNOWN_TOPIC_ID);
+});
