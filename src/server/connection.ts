@@ -277,7 +277,7 @@ export class Connection {
 
   /** The socket is gone: nobody will read an answer, so pending work and held bytes are dropped. */
   onClose(): void {
-    if (!this.closing) this.closing = true;
+    this.closing = true;
     if (!this.abort.signal.aborted) this.abort.abort(CONNECTION_CLOSED);
     clearTimeout(this.muteTimer);
     this.slots.length = 0;
