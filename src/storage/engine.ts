@@ -28,6 +28,13 @@ export interface BatchMeta {
   baseSequence: number;
   isTransactional: boolean;
   isControl: boolean;
+  /**
+   * Transactional batches only: the number of the transaction the coordinator verified the batch
+   * against (TransactionState.verificationGuard). The partition refuses a batch whose transaction
+   * it has already seen a marker for (INVALID_TXN_STATE), so a produce checked before EndTxn and
+   * stored after its marker cannot open a hanging transaction (KIP-890 part 1).
+   */
+  verificationGuard?: number;
 }
 
 /** A record batch v2 as the client sent it; the engine rewrites only its baseOffset field. */
@@ -57,8 +64,50 @@ export type AppendResult =
 export interface PartitionOffsets {
   logStartOffset: number;
   highWatermark: number;
-  /** Equals highWatermark while there are no open transactions. */
+  /** First offset of the partition's oldest open transaction; highWatermark when none is open. */
   lastStableOffset: number;
+}
+
+/**
+ * A COMMIT or ABORT marker (WriteTxnMarkers) for one producer's transaction in one partition. The
+ * engine stores it as a control batch (storage/control-batch.ts) of one record at the next offset.
+ */
+export interface TxnMarker {
+  producerId: number;
+  producerEpoch: number;
+  commit: boolean;
+  coordinatorEpoch: number;
+  /** The transaction's number (TransactionState.verificationGuard): a stale marker never closes a newer transaction. */
+  verificationGuard: number;
+}
+
+/**
+ * `offset` is where the marker was stored, or null when the producer had no open transaction
+ * with that guard in the partition (nothing stored, but the partition remembers the guard and
+ * epoch, so writing a marker twice is harmless). A marker with an epoch older than the
+ * partition's for that producer is INVALID_PRODUCER_EPOCH: a newer coordinator decision exists.
+ */
+export type TxnMarkerResult = { errorCode: 0; offset: number | null } | { errorCode: FailureCode };
+
+/** An aborted transaction as Fetch reports it: the client drops the producer's batches from firstOffset up to the marker. */
+export interface AbortedTransaction {
+  producerId: number;
+  firstOffset: number;
+  /** Offset of the ABORT marker. */
+  lastOffset: number;
+}
+
+/** One producer's state in a partition, for DescribeProducers. */
+export interface ProducerSnapshot {
+  producerId: number;
+  producerEpoch: number;
+  /** Sequence of the last record stored; -1 when none at this epoch. */
+  lastSequence: number;
+  /** Max timestamp of the producer's last batch; -1 when unknown. */
+  lastTimestamp: number;
+  coordinatorEpoch: number;
+  /** First offset of the producer's open transaction in the partition; -1 when none. */
+  currentTxnStartOffset: number;
 }
 
 /** A stored batch: bytes with baseOffset set, plus the facts that let callers skip decoding. */
@@ -95,10 +144,8 @@ export interface TopicInfo extends TopicSpec {
 
 export type CreateTopicResult = { errorCode: 0; topic: TopicInfo } | { errorCode: FailureCode };
 
+/** InitProducerId from an idempotent producer without a transactional id (src/transactions has those). */
 export interface ProducerIdRequest {
-  /** null for idempotent producers that are not transactional. */
-  transactionalId: string | null;
-  transactionTimeoutMs: number;
   /** KIP-360: a producer re-initialising passes the id and epoch it holds; -1/-1 otherwise. */
   producerId: number;
   producerEpoch: number;
@@ -121,6 +168,17 @@ export interface StoredGroup {
 
 /** A lost compare-and-swap carries what is stored now (null: no such group), to re-apply against. */
 export type GroupWriteResult = { ok: true; version: string } | { ok: false; current: StoredGroup | null };
+
+/** A transactional id's coordinator state as stored; versioned like StoredGroup. */
+export interface StoredTransaction {
+  transactionalId: string;
+  /** Changes on every write and never repeats for an id, even after it is deleted and created again. */
+  version: string;
+  /** JSON text written by src/transactions; engines store and return it unchanged. */
+  state: string;
+}
+
+export type TransactionWriteResult = { ok: true; version: string } | { ok: false; current: StoredTransaction | null };
 
 /** A consumer group's committed position in one partition (OffsetCommit / OffsetFetch). */
 export interface CommittedOffset {
@@ -191,6 +249,12 @@ export interface Engine {
    * fetchOffset outside [logStartOffset, highWatermark] is OFFSET_OUT_OF_RANGE.
    */
   read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult>;
+  /**
+   * Aborted transactions that overlap [fromOffset, toOffset]: firstOffset <= toOffset and
+   * lastOffset (the marker) >= fromOffset, in firstOffset order. A READ_COMMITTED Fetch asks after
+   * reading, for the range it returns (all of it below the lastStableOffset, where aborts are final).
+   */
+  abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]>;
   offsets(
     topic: string,
     partition: number,
@@ -204,6 +268,25 @@ export interface Engine {
 
   // Producers
   initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult>;
+  /** A producer id never handed out before, by any instance over the store (for transactional ids). */
+  allocateProducerId(): Promise<number>;
+  /** Producers with state in the partition (DescribeProducers); UNKNOWN_TOPIC_OR_PARTITION if there is no such partition. */
+  describeProducers(topic: string, partition: number): Promise<{ errorCode: 0; producers: ProducerSnapshot[] } | { errorCode: FailureCode }>;
+
+  // Transactions: markers take offsets in the partition like batches; coordinator state changes
+  // only by compare-and-swap, like a group's.
+  /**
+   * Ends the producer's open transaction in the partition with a control batch, atomically with
+   * the partition's producer state: the lastStableOffset moves past it and an abort is recorded
+   * for abortedTransactions. A duplicate or stale marker stores nothing (see TxnMarkerResult).
+   */
+  writeTxnMarker(topic: string, partition: number, marker: TxnMarker): Promise<TxnMarkerResult>;
+  getTransaction(transactionalId: string): Promise<StoredTransaction | null>;
+  /** Writes `state` if the stored version is `expectedVersion`, or, when that is null, if the id has none. */
+  putTransaction(transactionalId: string, state: string, expectedVersion: string | null): Promise<TransactionWriteResult>;
+  /** Deletes the id's state if its stored version is still `expectedVersion`; false otherwise. */
+  deleteTransaction(transactionalId: string, expectedVersion: string): Promise<boolean>;
+  listTransactions(): Promise<StoredTransaction[]>;
 
   // Consumer groups: state changes only by compare-and-swap, so brokers sharing the engine never
   // lose each other's updates. A lost race is a result value, never an exception.

@@ -2,7 +2,7 @@
 // (UnifiedLog.analyzeAndValidateProducerState, ProducerAppendInfo). Pure, so every engine can run
 // them inside whatever makes its offset assignment atomic.
 
-import type { BatchMeta } from "./engine.ts";
+import type { BatchMeta, TxnMarker } from "./engine.ts";
 import { ErrorCodes, type FailureCode } from "../protocol/errors.ts";
 
 /** Kafka keeps the metadata of this many recent batches per producer for duplicate detection. */
@@ -21,7 +21,22 @@ export interface ProducerState {
   producerEpoch: number;
   /** Oldest first; at most RETAINED_BATCHES. */
   batches: ProducerBatch[];
+  /** Absent until the producer writes a transactional batch or a marker reaches the partition. */
+  txn?: ProducerTxnState;
 }
+
+/** A transactional producer's place in one partition (Kafka's ProducerStateEntry, plus our guard). */
+export interface ProducerTxnState {
+  /** First offset of the producer's open transaction in the partition; -1 when none is open. */
+  currentTxnFirstOffset: number;
+  /** verificationGuard of the open transaction; -1 when none is open. */
+  currentTxnGuard: number;
+  /** Highest verificationGuard a marker has ended here; a batch of that transaction or an older one is refused. */
+  completedTxnGuard: number;
+  coordinatorEpoch: number;
+}
+
+export const NO_TXN: ProducerTxnState = { currentTxnFirstOffset: -1, currentTxnGuard: -1, completedTxnGuard: -1, coordinatorEpoch: -1 };
 
 export type ProducerCheck =
   | { kind: "append" }
@@ -47,7 +62,13 @@ export function checkProducerBatch(state: ProducerState | undefined, meta: Batch
     return { kind: "error", errorCode: ErrorCodes.INVALID_PRODUCER_EPOCH };
   }
   // Transaction markers carry the producer's epoch but no sequence.
-  if (meta.isControl || state === undefined) return { kind: "append" };
+  if (meta.isControl) return { kind: "append" };
+  if (meta.isTransactional && !transactionOpenable(state, meta)) {
+    const duplicate = state?.batches.find((b) => b.firstSeq === meta.baseSequence && b.lastSeq === lastSequence(meta));
+    if (duplicate !== undefined && state?.producerEpoch === meta.producerEpoch) return { kind: "duplicate", baseOffset: duplicate.baseOffset };
+    return { kind: "error", errorCode: ErrorCodes.INVALID_TXN_STATE };
+  }
+  if (state === undefined) return { kind: "append" };
 
   if (meta.producerEpoch === state.producerEpoch) {
     const lastSeq = lastSequence(meta);
@@ -65,16 +86,84 @@ export function checkProducerBatch(state: ProducerState | undefined, meta: Batch
     : { kind: "error", errorCode: ErrorCodes.OUT_OF_ORDER_SEQUENCE_NUMBER };
 }
 
+/**
+ * A transactional batch may join the producer's open transaction in the partition only if it
+ * belongs to it, and may open one only for a transaction the partition has not seen end.
+ */
+function transactionOpenable(state: ProducerState | undefined, meta: BatchMeta): boolean {
+  const guard = meta.verificationGuard ?? -1;
+  if (guard < 0) return false;
+  const txn = state?.txn ?? NO_TXN;
+  if (txn.currentTxnFirstOffset >= 0) return txn.currentTxnGuard === guard;
+  return guard > txn.completedTxnGuard;
+}
+
 /** The state after a batch that checkProducerBatch accepted was stored at `baseOffset`. */
 export function afterAppend(state: ProducerState | undefined, meta: BatchMeta, baseOffset: number): ProducerState {
   const sameEpoch = state !== undefined && state.producerEpoch === meta.producerEpoch;
   const kept = sameEpoch ? state.batches : [];
-  if (meta.isControl) return { producerEpoch: meta.producerEpoch, batches: kept };
   const batch: ProducerBatch = {
     firstSeq: meta.baseSequence,
     lastSeq: lastSequence(meta),
     baseOffset,
     lastOffset: baseOffset + meta.recordCount - 1,
   };
-  return { producerEpoch: meta.producerEpoch, batches: [...kept, batch].slice(-RETAINED_BATCHES) };
+  const next: ProducerState = { producerEpoch: meta.producerEpoch, batches: [...kept, batch].slice(-RETAINED_BATCHES) };
+  const txn = state?.txn;
+  if (meta.isTransactional && (txn === undefined || txn.currentTxnFirstOffset < 0)) {
+    next.txn = { ...(txn ?? NO_TXN), currentTxnFirstOffset: baseOffset, currentTxnGuard: meta.verificationGuard ?? -1 };
+  } else if (txn !== undefined) {
+    next.txn = txn;
+  }
+  return next;
+}
+
+export type MarkerCheck = { kind: "append" } | { kind: "skip" } | { kind: "error"; errorCode: FailureCode };
+
+/**
+ * Whether a marker ends an open transaction here. It ends the producer's open transaction unless
+ * that one is newer than the marker's; otherwise nothing is stored (a retried or stale marker).
+ */
+export function checkTxnMarker(state: ProducerState | undefined, marker: TxnMarker): MarkerCheck {
+  if (state !== undefined && marker.producerEpoch < state.producerEpoch) {
+    return { kind: "error", errorCode: ErrorCodes.INVALID_PRODUCER_EPOCH };
+  }
+  const txn = state?.txn;
+  if (txn === undefined || txn.currentTxnFirstOffset < 0 || txn.currentTxnGuard > marker.verificationGuard) return { kind: "skip" };
+  return { kind: "append" };
+}
+
+/**
+ * The state after a marker: stored at `offset` (checkTxnMarker said append) or skipped (null).
+ * `aborted` is the transaction the marker aborted, for the partition's abortedTransactions.
+ */
+export function afterTxnMarker(
+  state: ProducerState | undefined,
+  marker: TxnMarker,
+  offset: number | null,
+): { state: ProducerState; aborted: { firstOffset: number; lastOffset: number } | null } {
+  const txn = state?.txn ?? NO_TXN;
+  const sameEpoch = state !== undefined && state.producerEpoch === marker.producerEpoch;
+  const next: ProducerState = {
+    producerEpoch: Math.max(marker.producerEpoch, state?.producerEpoch ?? -1),
+    batches: sameEpoch ? state.batches : [],
+    txn: {
+      currentTxnFirstOffset: offset === null ? txn.currentTxnFirstOffset : -1,
+      currentTxnGuard: offset === null ? txn.currentTxnGuard : -1,
+      completedTxnGuard: Math.max(txn.completedTxnGuard, marker.verificationGuard),
+      coordinatorEpoch: marker.coordinatorEpoch,
+    },
+  };
+  const aborted = offset !== null && !marker.commit ? { firstOffset: txn.currentTxnFirstOffset, lastOffset: offset } : null;
+  return { state: next, aborted };
+}
+
+/** The partition's lastStableOffset: the first offset of its oldest open transaction, else the high watermark. */
+export function lastStableOffset(states: Iterable<ProducerState>, highWatermark: number): number {
+  let lso = highWatermark;
+  for (const s of states) {
+    const first = s.txn?.currentTxnFirstOffset ?? -1;
+    if (first >= 0 && first < lso) lso = first;
+  }
+  return lso;
 }

@@ -15,6 +15,7 @@ import { quotaCases } from "./conformance/quotas.ts";
 import { recordCases } from "./conformance/records.ts";
 import { timestampCases } from "./conformance/timestamps.ts";
 import { topicCases } from "./conformance/topics.ts";
+import { transactionCases } from "./conformance/transactions.ts";
 import { waitCases } from "./conformance/wait.ts";
 
 export interface EngineFixture {
@@ -74,5 +75,6 @@ export function runEngineConformance(name: string, open: () => Promise<EngineFix
     describe("consumer group state", () => groupCases(ctx));
     describe("committed offsets", () => offsetCases(ctx));
     describe("client quotas", () => quotaCases(ctx));
+    describe("transactions", () => transactionCases(ctx));
   });
 }

@@ -15,6 +15,8 @@ export interface TestBatchOptions {
   baseSequence?: number;
   isTransactional?: boolean;
   isControl?: boolean;
+  /** Transactional batches: the transaction's verificationGuard. */
+  verificationGuard?: number;
   /** Text in the records' values so tests can tell batches apart. */
   payload?: string;
   /** Bytes placed after the header instead of records (engines must store them all the same). */
@@ -31,6 +33,7 @@ export function testBatch(options: TestBatchOptions = {}): AppendBatch {
     baseSequence: options.baseSequence ?? -1,
     isTransactional: options.isTransactional ?? false,
     isControl: options.isControl ?? false,
+    ...(options.verificationGuard === undefined ? {} : { verificationGuard: options.verificationGuard }),
   };
   const payload = options.rawPayload ?? encodeRecords(meta, new TextEncoder().encode(options.payload ?? "payload"));
   const bytes = new Uint8Array(HEADER_SIZE + payload.byteLength);

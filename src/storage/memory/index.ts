@@ -2,6 +2,7 @@
 // critical section synchronously, so concurrent callers never interleave within one operation.
 
 import type {
+  AbortedTransaction,
   AppendBatch,
   AppendResult,
   ClientQuota,
@@ -13,13 +14,18 @@ import type {
   PartitionOffsets,
   ProducerIdRequest,
   ProducerIdResult,
+  ProducerSnapshot,
   ReadResult,
   StoredBatch,
   StoredGroup,
+  StoredTransaction,
   TimestampQuery,
   TopicInfo,
   TopicPartition,
   TopicSpec,
+  TransactionWriteResult,
+  TxnMarker,
+  TxnMarkerResult,
 } from "../engine.ts";
 import { StorageError } from "../engine.ts";
 import { ErrorCodes, type ErrorCode, type FailureCode } from "../../protocol/errors.ts";
@@ -29,6 +35,7 @@ import { OffsetStore } from "./offsets.ts";
 import { ProducerRegistry } from "./producers.ts";
 import { QuotaStore } from "./quotas.ts";
 import { TopicRegistry } from "./topics.ts";
+import { TransactionRegistry } from "./transactions.ts";
 
 const unknownPartition = () => ({ errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION }) as const;
 
@@ -40,6 +47,7 @@ class MemoryEngine implements Engine {
   private readonly groups = new GroupRegistry();
   private readonly committed = new OffsetStore();
   private readonly quotas = new QuotaStore();
+  private readonly transactions = new TransactionRegistry();
   private closed = false;
 
   async createTopic(spec: TopicSpec): Promise<CreateTopicResult> {
@@ -87,6 +95,10 @@ class MemoryEngine implements Engine {
     return this.topics.partition(topic, partition)?.read(fetchOffset, maxBytes) ?? unknownPartition();
   }
 
+  async abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {
+    return this.topics.partition(topic, partition)?.abortedTransactions(fromOffset, toOffset) ?? [];
+  }
+
   async offsets(
     topic: string,
     partition: number,
@@ -107,6 +119,39 @@ class MemoryEngine implements Engine {
 
   async initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult> {
     return this.producers.init(request);
+  }
+
+  async allocateProducerId(): Promise<number> {
+    return this.producers.allocate();
+  }
+
+  async describeProducers(topic: string, partition: number): Promise<{ errorCode: 0; producers: ProducerSnapshot[] } | { errorCode: FailureCode }> {
+    const log = this.topics.partition(topic, partition);
+    return log === undefined ? unknownPartition() : { errorCode: 0, producers: log.describeProducers() };
+  }
+
+  async writeTxnMarker(topic: string, partition: number, marker: TxnMarker): Promise<TxnMarkerResult> {
+    const log = this.topics.partition(topic, partition);
+    if (log === undefined) return unknownPartition();
+    const result = log.writeTxnMarker(marker, Date.now());
+    if (result.errorCode === 0) this.notifier.notify(partitionKey(topic, partition));
+    return result;
+  }
+
+  async getTransaction(transactionalId: string): Promise<StoredTransaction | null> {
+    return this.transactions.get(transactionalId);
+  }
+
+  async putTransaction(transactionalId: string, state: string, expectedVersion: string | null): Promise<TransactionWriteResult> {
+    return this.transactions.put(transactionalId, state, expectedVersion);
+  }
+
+  async deleteTransaction(transactionalId: string, expectedVersion: string): Promise<boolean> {
+    return this.transactions.delete(transactionalId, expectedVersion);
+  }
+
+  async listTransactions(): Promise<StoredTransaction[]> {
+    return this.transactions.list();
   }
 
   async getGroup(groupId: string): Promise<StoredGroup | null> {

@@ -2,20 +2,35 @@
 // sequence check and offset assignment happen without interleaving.
 
 import type {
+  AbortedTransaction,
   AppendBatch,
   AppendResult,
   PartitionOffsets,
+  ProducerSnapshot,
   ReadResult,
   StoredBatch,
   TimestampQuery,
+  TxnMarker,
+  TxnMarkerResult,
 } from "../engine.ts";
 import { withBaseOffset } from "../batch-bytes.ts";
-import { afterAppend, checkProducerBatch, isIdempotent, type ProducerState } from "../producer-state.ts";
+import { controlBatch } from "../control-batch.ts";
+import { abortedInRange, producerSnapshot } from "../transaction-state.ts";
+import {
+  afterAppend,
+  afterTxnMarker,
+  checkProducerBatch,
+  checkTxnMarker,
+  isIdempotent,
+  lastStableOffset,
+  type ProducerState,
+} from "../producer-state.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
 
 export class PartitionLog {
   private readonly batches: StoredBatch[] = [];
   private readonly producers = new Map<number, ProducerState>();
+  private readonly aborted: AbortedTransaction[] = [];
   private readonly logStartOffset = 0;
   private highWatermark = 0;
 
@@ -29,18 +44,41 @@ export class PartitionLog {
         return { errorCode: 0, baseOffset: check.baseOffset, logAppendTimeMs: now, logStartOffset };
       }
     }
-    const baseOffset = this.highWatermark;
-    const lastOffset = baseOffset + meta.recordCount - 1;
-    const stored = withBaseOffset(bytes, baseOffset);
-    this.batches.push({ baseOffset, lastOffset, maxTimestamp: meta.maxTimestamp, bytes: stored });
-    this.highWatermark = lastOffset + 1;
+    const baseOffset = this.store(bytes, meta.recordCount, meta.maxTimestamp);
     if (isIdempotent(meta)) this.producers.set(meta.producerId, afterAppend(state, meta, baseOffset));
     return { errorCode: 0, baseOffset, logAppendTimeMs: now, logStartOffset };
   }
 
+  writeTxnMarker(marker: TxnMarker, now: number): TxnMarkerResult {
+    const state = this.producers.get(marker.producerId);
+    const check = checkTxnMarker(state, marker);
+    if (check.kind === "error") return check;
+    const offset = check.kind === "append" ? this.store(controlBatch(marker, now).bytes, 1, now) : null;
+    const after = afterTxnMarker(state, marker, offset);
+    this.producers.set(marker.producerId, after.state);
+    if (after.aborted !== null) this.aborted.push({ producerId: marker.producerId, ...after.aborted });
+    return { errorCode: 0, offset };
+  }
+
+  abortedTransactions(fromOffset: number, toOffset: number): AbortedTransaction[] {
+    return abortedInRange(this.aborted, fromOffset, toOffset);
+  }
+
+  describeProducers(): ProducerSnapshot[] {
+    return [...this.producers].map(([producerId, state]) => producerSnapshot(producerId, state));
+  }
+
   offsets(): PartitionOffsets {
     const { logStartOffset, highWatermark } = this;
-    return { logStartOffset, highWatermark, lastStableOffset: highWatermark };
+    return { logStartOffset, highWatermark, lastStableOffset: lastStableOffset(this.producers.values(), highWatermark) };
+  }
+
+  private store(bytes: Uint8Array, recordCount: number, maxTimestamp: number): number {
+    const baseOffset = this.highWatermark;
+    const lastOffset = baseOffset + recordCount - 1;
+    this.batches.push({ baseOffset, lastOffset, maxTimestamp, bytes: withBaseOffset(bytes, baseOffset) });
+    this.highWatermark = lastOffset + 1;
+    return baseOffset;
   }
 
   read(fetchOffset: number, maxBytes: number): ReadResult {

@@ -49,12 +49,7 @@ export function concurrencyCases(ctx: ConformanceContext): void {
     const topic = await ctx.createTopic("concurrent-idempotent");
     const engines: Engine[] = [ctx.engine, await ctx.second()];
     const producer = async (p: number) => {
-      const init = await engines[p % 2]?.initProducerId({
-        transactionalId: null,
-        transactionTimeoutMs: 60_000,
-        producerId: -1,
-        producerEpoch: -1,
-      });
+      const init = await engines[p % 2]?.initProducerId({ producerId: -1, producerEpoch: -1 });
       if (init?.errorCode !== 0) throw new Error("initProducerId failed");
       const offsets: number[] = [];
       for (let seq = 0; seq < 20; seq += 2) {

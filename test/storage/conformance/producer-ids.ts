@@ -1,9 +1,8 @@
 import { expect, test } from "bun:test";
-import { ErrorCodes } from "../../../src/protocol/errors.ts";
 import type { Engine, ProducerIdRequest } from "../../../src/storage/engine.ts";
 import type { ConformanceContext } from "./context.ts";
 
-const fresh = { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1 };
+const fresh = { producerId: -1, producerEpoch: -1 };
 
 async function initOk(engine: Engine, request: Partial<ProducerIdRequest> = {}) {
   const result = await engine.initProducerId({ ...fresh, ...request });
@@ -34,36 +33,5 @@ export function producerIdCases(ctx: ConformanceContext): void {
     const unknown = await initOk(ctx.engine, { producerId: 2 ** 40, producerEpoch: 3 });
     expect(unknown.producerId).not.toBe(2 ** 40);
     expect(unknown.producerEpoch).toBe(0);
-  });
-
-  test("each init of a transactional id bumps the epoch of the same producer id", async () => {
-    const transactionalId = ctx.topicName("txn");
-    const first = await initOk(ctx.engine, { transactionalId });
-    expect(first.producerEpoch).toBe(0);
-    expect(await initOk(ctx.engine, { transactionalId })).toEqual({ ...first, producerEpoch: 1 });
-    expect(await initOk(await ctx.second(), { transactionalId })).toEqual({ ...first, producerEpoch: 2 });
-    const another = await initOk(ctx.engine, { transactionalId: ctx.topicName("txn-other") });
-    expect(another.producerId).not.toBe(first.producerId);
-    expect(another.producerEpoch).toBe(0);
-  });
-
-  test("a transactional producer re-initialising with its epoch bumps it; a stale one is fenced", async () => {
-    const transactionalId = ctx.topicName("txn-kip360");
-    const first = await initOk(ctx.engine, { transactionalId });
-    const bumped = await initOk(ctx.engine, { transactionalId, ...first });
-    expect(bumped).toEqual({ ...first, producerEpoch: 1 });
-    // A retry of that call (the producer never saw the answer) gets the same epoch.
-    expect(await initOk(ctx.engine, { transactionalId, ...first })).toEqual(bumped);
-    await initOk(ctx.engine, { transactionalId });
-    const fenced = await ctx.engine.initProducerId({ ...fresh, transactionalId, ...first });
-    expect(fenced.errorCode).toBe(ErrorCodes.PRODUCER_FENCED);
-    const wrongId = { ...fresh, transactionalId, producerId: 2 ** 40, producerEpoch: 0 };
-    expect((await ctx.engine.initProducerId(wrongId)).errorCode).toBe(ErrorCodes.PRODUCER_FENCED);
-  });
-
-  test("an empty transactional id is INVALID_REQUEST", async () => {
-    expect((await ctx.engine.initProducerId({ ...fresh, transactionalId: "" })).errorCode).toBe(
-      ErrorCodes.INVALID_REQUEST,
-    );
   });
 }
