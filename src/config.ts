@@ -54,6 +54,12 @@ export interface BrokerConfig {
   /** Kafka's group.min.session.timeout.ms and group.max.session.timeout.ms: the session timeouts JoinGroup accepts. */
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
+  /** Kafka's transaction.max.timeout.ms: the largest transaction timeout InitProducerId accepts. */
+  transactionMaxTimeoutMs: number;
+  /** Kafka's transactional.id.expiration.ms: a transactional id idle this long is forgotten. */
+  transactionalIdExpirationMs: number;
+  /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms: how often timed-out transactions are looked for. */
+  transactionAbortTimedOutTransactionCleanupIntervalMs: number;
 }
 
 interface Option {
@@ -88,6 +94,9 @@ export const BROKER_OPTIONS = [
   { flag: "group-initial-rebalance-delay-ms", env: "GROUP_INITIAL_REBALANCE_DELAY_MS", default: "3000", about: "how long a new consumer group waits for more members" },
   { flag: "group-min-session-timeout-ms", env: "GROUP_MIN_SESSION_TIMEOUT_MS", default: "6000", about: "smallest consumer session timeout accepted" },
   { flag: "group-max-session-timeout-ms", env: "GROUP_MAX_SESSION_TIMEOUT_MS", default: "1800000", about: "largest consumer session timeout accepted" },
+  { flag: "transaction-max-timeout-ms", env: "TRANSACTION_MAX_TIMEOUT_MS", default: "900000", about: "largest transaction timeout a producer may ask for" },
+  { flag: "transactional-id-expiration-ms", env: "TRANSACTIONAL_ID_EXPIRATION_MS", default: "604800000", about: "forget a transactional id idle this long" },
+  { flag: "transaction-abort-timed-out-transaction-cleanup-interval-ms", env: "TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS", default: "10000", about: "how often transactions past their timeout are looked for and aborted" },
 ] as const satisfies readonly Option[];
 
 type OptionName = (typeof BROKER_OPTIONS)[number]["flag"];
@@ -243,5 +252,8 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
     groupInitialRebalanceDelayMs: int("group-initial-rebalance-delay-ms", 0),
     groupMinSessionTimeoutMs,
     groupMaxSessionTimeoutMs,
+    transactionMaxTimeoutMs: int("transaction-max-timeout-ms", 1),
+    transactionalIdExpirationMs: int("transactional-id-expiration-ms", 1),
+    transactionAbortTimedOutTransactionCleanupIntervalMs: int("transaction-abort-timed-out-transaction-cleanup-interval-ms", 1),
   };
 }

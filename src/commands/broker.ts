@@ -13,6 +13,8 @@ import type { ServerObserver } from "../server/observer.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngineWaiting } from "../storage/open.ts";
 import { engineWhenOpen } from "../storage/when-open.ts";
+import { transactionContext } from "../transactions/context.ts";
+import { startTransactionSweep } from "../transactions/sweep.ts";
 
 export interface RunningBroker {
   readonly broker: Broker;
@@ -94,6 +96,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   // the compiled binary starts with the JIT held back (package.json's build), so run-once start-up
   // code is not compiled; from here on, hot request paths tier up as usual
   Bun.unsafe.setJITPolicy(1);
+  const stopSweep = startTransactionSweep(transactionContext(broker), config, config.transactionAbortTimedOutTransactionCleanupIntervalMs);
   let stopping: Promise<void> | undefined;
   return {
     broker,
@@ -101,6 +104,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
     adminPort: admin?.port ?? null,
     stop() {
       stopping ??= (async () => {
+        stopSweep();
         await listener.stop();
         await admin?.stop();
         if (shared === undefined) await opened.close();

@@ -1,18 +1,17 @@
-// Runs the pure transitions against storage: read the group, apply, compare-and-swap; a lost race
-// re-applies the transition to the state that won, a bounded number of times with jittered backoff.
+// Runs the pure transitions against storage: read the group, apply, compare-and-swap
+// (storage/compare-and-swap.ts).
 // Requests that must wait (JoinGroup for the rebalance, SyncGroup for the leader) sleep on the
 // engine's group-change notification and wake for the next timer, which they then fire themselves.
 
 import type { BrokerConfig } from "../config.ts";
 import { ErrorCodes, type FailureCode } from "../protocol/errors.ts";
+import { applyByCas } from "../storage/compare-and-swap.ts";
 import { type Engine, StorageError, type StoredGroup } from "../storage/engine.ts";
 import type { GroupConfig, GroupState, Transition } from "./state.ts";
 import { nextDeadline, settled } from "./timers.ts";
 
 export type Applied<R> = { ok: true; reply: R; group: GroupState | null; version: string | null } | { ok: false; errorCode: FailureCode };
 
-const MAX_ATTEMPTS = 20;
-const MAX_BACKOFF_MS = 50;
 /** A waiting request re-reads the group at least this often, notification or not. */
 const MAX_WAIT_SLICE_MS = 30_000;
 const STATES = new Set(["Empty", "PreparingRebalance", "CompletingRebalance", "Stable"]);
@@ -44,27 +43,23 @@ function storageFailure(e: unknown): { ok: false; errorCode: FailureCode } {
   throw e;
 }
 
-const backoff = (attempt: number) => Bun.sleep(Math.random() * Math.min(2 ** attempt, MAX_BACKOFF_MS));
-
 /** Applies `step` to the stored group and writes the result by compare-and-swap. */
 export async function updateGroup<R>(engine: Engine, groupId: string, step: (group: GroupState | null, now: number) => Transition<R>): Promise<Applied<R>> {
   try {
-    let stored = await engine.getGroup(groupId);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { group, reply } = step(stored === null ? null : parseGroup(stored), Date.now());
-      const text = group === null ? null : JSON.stringify(group);
-      if (text === (stored?.state ?? null)) return { ok: true, reply, group, version: stored?.version ?? null };
-      if (text !== null) {
-        const written = await engine.putGroup(groupId, text, stored?.version ?? null);
-        if (written.ok) return { ok: true, reply, group, version: written.version };
-        stored = written.current;
-      } else if (stored !== null) {
-        if (await engine.deleteGroup(groupId, stored.version)) return { ok: true, reply, group: null, version: null };
-        stored = await engine.getGroup(groupId);
-      }
-      await backoff(attempt);
-    }
-    return { ok: false, errorCode: ErrorCodes.COORDINATOR_LOAD_IN_PROGRESS };
+    const applied = await applyByCas<GroupState, R>(
+      {
+        get: () => engine.getGroup(groupId),
+        put: (text, expected) => engine.putGroup(groupId, text, expected),
+        delete: (expected) => engine.deleteGroup(groupId, expected),
+        parse: (stored) => parseGroup({ groupId, ...stored }),
+      },
+      (group, now) => {
+        const t = step(group, now);
+        return { state: t.group, reply: t.reply };
+      },
+    );
+    if (!applied.ok) return { ok: false, errorCode: ErrorCodes.COORDINATOR_LOAD_IN_PROGRESS };
+    return { ok: true, reply: applied.reply, group: applied.state, version: applied.version };
   } catch (e) {
     return storageFailure(e);
   }

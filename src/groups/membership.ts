@@ -92,3 +92,19 @@ export function offsetCommitCheck(stored: GroupState | null, request: MemberGene
   }
   return onCopy(stored, now, config, (group) => checkCommit(group, request, now));
 }
+
+/**
+ * May a transaction hold these offsets (TxnOffsetCommit)? Without a member (generation -1: v0–2,
+ * or a producer naming only the group) any group is fine, and an absent one is created; a member
+ * (KIP-447) must be in the current generation.
+ */
+export function txnOffsetCommitCheck(stored: GroupState | null, request: MemberGeneration, now: number, config: GroupConfig): Transition<number> {
+  const simple = request.generationId < 0 && request.memberId === "" && request.groupInstanceId === null;
+  if (stored === null) return simple ? { group: emptyGroup(now), reply: ErrorCodes.NONE } : { group: null, reply: ErrorCodes.ILLEGAL_GENERATION };
+  return onCopy(stored, now, config, (group) => {
+    if (simple) return ErrorCodes.NONE;
+    if (isFenced(group, request.groupInstanceId, request.memberId)) return ErrorCodes.FENCED_INSTANCE_ID;
+    if (findMember(group, request.memberId) === undefined) return ErrorCodes.UNKNOWN_MEMBER_ID;
+    return request.generationId === group.generationId ? ErrorCodes.NONE : ErrorCodes.ILLEGAL_GENERATION;
+  });
+}

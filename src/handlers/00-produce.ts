@@ -12,21 +12,25 @@
 // recordErrors entry per record plus a summary in errorMessage (v8+); a batch whose offsetDeltas
 // are not 0..n-1 is re-encoded rather than refused (produce/validate.ts).
 // Batches to a topic with a schema are checked against it before storing (produce/schema.ts).
-// Deviation: transactional batches are refused with INVALID_TXN_STATE until transactions land.
+// A transactional batch is stored only for a partition its producer added to the ongoing
+// transaction of the request's transactionalId (KIP-890 part 1; INVALID_TXN_STATE otherwise) and
+// carries the transaction's verificationGuard to storage (src/transactions/verify.ts).
 
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { ProduceApi, type ProduceRequest, type ProduceResponse } from "../protocol/generated/index.ts";
 import { type BatchHeader, setLogAppendTime } from "../protocol/records/index.ts";
-import type { TopicInfo } from "../storage/engine.ts";
+import type { AppendResult, TopicInfo } from "../storage/engine.ts";
 import { CloseConnection, defineHandler } from "./handler.ts";
 import { checkSchema } from "./produce/schema.ts";
 import { checkProducedBatch } from "./produce/validate.ts";
 import { storageErrorCode } from "./storage-errors.ts";
+import { type BatchProducer, verifyTransactionalBatch } from "../transactions/verify.ts";
 
 type PartitionResponse = ProduceResponse["responses"][number]["partitionResponses"][number];
 
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
+const NOT_IN_TRANSACTION = "the partition is not in the producer's ongoing transaction";
 
 function answer(index: number, errorCode: number, errorMessage: string | null, more: Partial<PartitionResponse> = {}): PartitionResponse {
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage, currentLeader: NO_LEADER, ...more };
@@ -45,10 +49,13 @@ interface Accepted {
   header: BatchHeader;
   logAppendTime: boolean;
   now: number;
+  /** Transactional batches: the transaction they were verified against. */
+  verification?: { producer: BatchProducer; verificationGuard: number; cached: boolean };
 }
 
 /** Everything that decides a partition's answer short of storing: done before the request's turn. */
-async function checkPartition(broker: Broker, topic: TopicInfo | null, index: number, records: Uint8Array | null, acks: number, apiVersion: number): Promise<PartitionResponse | Accepted> {
+async function checkPartition(broker: Broker, topic: TopicInfo | null, index: number, records: Uint8Array | null, request: ProduceRequest, apiVersion: number): Promise<PartitionResponse | Accepted> {
+  const { acks } = request;
   if (acks !== 0 && acks !== 1 && acks !== -1) return answer(index, ErrorCodes.INVALID_REQUIRED_ACKS, `acks ${acks} is not 0, 1 or -1`);
   if (topic === null || index < 0 || index >= topic.partitionCount) return answer(index, ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, null);
   if (apiVersion < 3) return answer(index, ErrorCodes.UNSUPPORTED_FOR_MESSAGE_FORMAT, "Produce v0-2 carry message formats v0/v1; send record batch v2 with Produce v3 or later");
@@ -59,31 +66,53 @@ async function checkPartition(broker: Broker, topic: TopicInfo | null, index: nu
     return answer(index, check.errorCode, check.errorMessage, { recordErrors: check.recordErrors });
   }
   const { batch, header } = check;
-  if (header.isTransactional) return answer(index, ErrorCodes.INVALID_TXN_STATE, "transactions are not supported yet");
+  let verification: Accepted["verification"];
+  if (header.isTransactional) {
+    if (request.transactionalId === null) return answer(index, ErrorCodes.INVALID_TXN_STATE, "a transactional batch needs the request's transactionalId");
+    const producer = { transactionalId: request.transactionalId, producerId: header.producerId, producerEpoch: header.producerEpoch };
+    const verified = await verifyTransactionalBatch(broker.engine, producer, topic.name, index);
+    if (!verified.ok) return answer(index, verified.errorCode, verified.errorCode === ErrorCodes.INVALID_TXN_STATE ? NOT_IN_TRANSACTION : null);
+    verification = { producer, verificationGuard: verified.verificationGuard, cached: verified.cached };
+  }
   const rejected = await checkSchema(broker, topic, batch);
   if (rejected !== null) {
     broker.log.debug("produce rejected by schema", { topic: topic.name, partition: index, error: rejected.errorMessage });
     return answer(index, rejected.errorCode, rejected.errorMessage, { recordErrors: rejected.recordErrors });
   }
-  return { topic, index, batch, header, logAppendTime: check.logAppendTime, now };
+  return { topic, index, batch, header, logAppendTime: check.logAppendTime, now, ...(verification === undefined ? {} : { verification }) };
 }
 
-async function appendPartition(broker: Broker, { topic, index, batch, header, logAppendTime, now }: Accepted, appends: Appends): Promise<PartitionResponse> {
+function append(broker: Broker, { topic, index, batch, header, logAppendTime, now }: Accepted, verificationGuard: number | undefined): Promise<AppendResult> {
+  return broker.engine.append(topic.name, index, {
+    bytes: batch,
+    meta: {
+      recordCount: header.recordCount,
+      baseTimestamp: header.baseTimestamp,
+      maxTimestamp: logAppendTime ? now : header.maxTimestamp,
+      producerId: header.producerId,
+      producerEpoch: header.producerEpoch,
+      baseSequence: header.baseSequence,
+      isTransactional: header.isTransactional,
+      isControl: header.isControl,
+      ...(verificationGuard === undefined ? {} : { verificationGuard }),
+    },
+  });
+}
+
+/** A transactional batch refused for a guard this broker had cached: verify from storage and try once more. */
+async function appendVerifiedAfresh(broker: Broker, accepted: Accepted, refused: AppendResult): Promise<AppendResult> {
+  const v = accepted.verification;
+  if (refused.errorCode !== ErrorCodes.INVALID_TXN_STATE || v === undefined || !v.cached) return refused;
+  const again = await verifyTransactionalBatch(broker.engine, v.producer, accepted.topic.name, accepted.index, true);
+  if (!again.ok) return { errorCode: again.errorCode };
+  return again.verificationGuard === v.verificationGuard ? refused : append(broker, accepted, again.verificationGuard);
+}
+
+async function appendPartition(broker: Broker, accepted: Accepted, appends: Appends): Promise<PartitionResponse> {
+  const { index, batch, logAppendTime, now } = accepted;
   if (logAppendTime) setLogAppendTime(batch, now);
   try {
-    const result = await broker.engine.append(topic.name, index, {
-      bytes: batch,
-      meta: {
-        recordCount: header.recordCount,
-        baseTimestamp: header.baseTimestamp,
-        maxTimestamp: logAppendTime ? now : header.maxTimestamp,
-        producerId: header.producerId,
-        producerEpoch: header.producerEpoch,
-        baseSequence: header.baseSequence,
-        isTransactional: header.isTransactional,
-        isControl: header.isControl,
-      },
-    });
+    const result = await appendVerifiedAfresh(broker, accepted, await append(broker, accepted, accepted.verification?.verificationGuard));
     if (!("baseOffset" in result)) return answer(index, result.errorCode, null, { logStartOffset: BigInt(result.logStartOffset ?? -1) });
     return answer(index, ErrorCodes.NONE, null, {
       baseOffset: BigInt(result.baseOffset),
@@ -112,7 +141,7 @@ export default defineHandler<ProduceRequest, ProduceResponse>({
           const errorCode = storageErrorCode(e);
           return { name: t.name, partitions: t.partitionData.map((p) => answer(p.index, errorCode, "storage failed; retry")) };
         }
-        return { name: t.name, partitions: await Promise.all(t.partitionData.map((p) => checkPartition(broker, topic, p.index, p.records, request.acks, apiVersion))) };
+        return { name: t.name, partitions: await Promise.all(t.partitionData.map((p) => checkPartition(broker, topic, p.index, p.records, request, apiVersion))) };
       }),
     );
     const ordered = broker.engine.appendsInCallOrder === true;

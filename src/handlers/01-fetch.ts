@@ -6,7 +6,8 @@
 // socket holds at most one answer beyond --queued-max-response-bytes.
 // No fetch sessions: sessionId 0 in every answer means "no session" and clients send full fetches;
 // a request naming another session id gets FETCH_SESSION_ID_NOT_FOUND.
-// No transactions yet: lastStableOffset = highWatermark and no aborted transactions.
+// isolationLevel READ_COMMITTED (1) answers only below each partition's lastStableOffset, with the
+// aborted transactions in the range returned, from which every client drops aborted records.
 
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
@@ -62,7 +63,7 @@ export default defineHandler<FetchRequest, FetchResponse>({
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     let reads: PartitionRead[] = [];
     const attempt = async (): Promise<boolean> => {
-      const r = await readPartitions(broker, wants, request.maxBytes);
+      const r = await readPartitions(broker, wants, request.maxBytes, request.isolationLevel === READ_COMMITTED);
       reads = r.reads;
       return r.errors > 0 || r.bytes >= request.minBytes || Date.now() >= deadline || signal.aborted;
     };
@@ -73,7 +74,6 @@ export default defineHandler<FetchRequest, FetchResponse>({
     }
 
     let i = 0;
-    const abortedTransactions = request.isolationLevel === READ_COMMITTED ? [] : null;
     const responses = topics.map((t) => ({
       topic: t.topic,
       topicId: t.wants[0]?.topic?.topicId ?? "00000000-0000-0000-0000-000000000000",
@@ -88,7 +88,7 @@ export default defineHandler<FetchRequest, FetchResponse>({
           divergingEpoch: { epoch: -1, endOffset: -1n },
           currentLeader: { leaderId: -1, leaderEpoch: -1 },
           snapshotId: { endOffset: -1n, epoch: -1 },
-          abortedTransactions,
+          abortedTransactions: r.abortedTransactions?.map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) })) ?? null,
           preferredReadReplica: -1,
           records: r.records,
         };

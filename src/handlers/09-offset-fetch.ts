@@ -2,12 +2,15 @@
 // have no members). A partition never committed answers offset -1, leader epoch -1, metadata "".
 // v1 reports group-level errors on each partition; v2+ may ask for every committed partition
 // (topics null) and has a top-level error; v8+ asks for several groups at once. requireStable
-// (v7+) needs nothing while transactions are not served: no commit is ever pending.
+// (v7+, KIP-447): a partition with offsets held by a transaction not yet complete answers
+// UNSTABLE_OFFSET_COMMIT (retriable) instead of an offset the transaction may replace.
 
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { OffsetFetchApi, type OffsetFetchRequest, type OffsetFetchResponse } from "../protocol/generated/index.ts";
 import { type CommittedOffset, StorageError } from "../storage/engine.ts";
+import { allTransactions } from "../transactions/list.ts";
+import { pendingPartitions } from "../transactions/offsets.ts";
 import { defineHandler } from "./handler.ts";
 
 type FetchedTopic = OffsetFetchResponse["topics"][number];
@@ -38,8 +41,27 @@ function byTopic(offsets: readonly CommittedOffset[]): FetchedTopic[] {
   }));
 }
 
+/** Marks the partitions a transaction holds offsets for; every partition fails if storage does. */
+async function markUnstable(broker: Broker, groupId: string, fetched: Fetched): Promise<Fetched> {
+  const all = await allTransactions(broker.engine);
+  const pending = all.ok ? new Set(pendingPartitions(all.transactions.map((t) => t.state), groupId).map((o) => `${o.partition}:${o.topic}`)) : null;
+  const topics = fetched.topics.map((t) => ({
+    name: t.name,
+    partitions: t.partitions.map((p) => {
+      if (pending === null) return partitionOf(p.partitionIndex, undefined, all.ok ? ErrorCodes.NONE : all.errorCode);
+      return pending.has(`${p.partitionIndex}:${t.name}`) ? partitionOf(p.partitionIndex, undefined, ErrorCodes.UNSTABLE_OFFSET_COMMIT) : p;
+    }),
+  }));
+  return { errorCode: all.ok ? fetched.errorCode : all.errorCode, topics };
+}
+
 /** One group's offsets: of the listed partitions, or of every committed partition (null). */
-async function fetchGroup(broker: Broker, groupId: string, topics: readonly { name: string; partitionIndexes: number[] }[] | null): Promise<Fetched> {
+async function fetchGroup(broker: Broker, groupId: string, topics: readonly { name: string; partitionIndexes: number[] }[] | null, requireStable: boolean): Promise<Fetched> {
+  const fetched = await fetchCommitted(broker, groupId, topics);
+  return requireStable && fetched.errorCode === ErrorCodes.NONE ? markUnstable(broker, groupId, fetched) : fetched;
+}
+
+async function fetchCommitted(broker: Broker, groupId: string, topics: readonly { name: string; partitionIndexes: number[] }[] | null): Promise<Fetched> {
   const wanted = topics?.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition }))) ?? null;
   let committed: CommittedOffset[];
   try {
@@ -65,13 +87,13 @@ export default defineHandler<OffsetFetchRequest, OffsetFetchResponse>({
     if (apiVersion >= 8) {
       const groups = await Promise.all(
         request.groups.map(async (g) => {
-          const fetched = await fetchGroup(broker, g.groupId, g.topics);
+          const fetched = await fetchGroup(broker, g.groupId, g.topics, request.requireStable);
           return { groupId: g.groupId, errorCode: fetched.errorCode, topics: fetched.errorCode === ErrorCodes.NONE ? fetched.topics : [] };
         }),
       );
       return { throttleTimeMs: 0, topics: [], errorCode: ErrorCodes.NONE, groups };
     }
-    const fetched = await fetchGroup(broker, request.groupId, request.topics);
+    const fetched = await fetchGroup(broker, request.groupId, request.topics, apiVersion >= 7 && request.requireStable);
     // v1 has no top-level error: the partitions carry it
     const topics = apiVersion < 2 || fetched.errorCode === ErrorCodes.NONE ? fetched.topics : [];
     return { throttleTimeMs: 0, topics, errorCode: fetched.errorCode, groups: [] };

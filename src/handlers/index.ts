@@ -18,6 +18,10 @@ import apiVersions from "./18-api-versions.ts";
 import createTopics from "./19-create-topics.ts";
 import deleteTopics from "./20-delete-topics.ts";
 import initProducerId from "./22-init-producer-id.ts";
+import addPartitionsToTxn from "./24-add-partitions-to-txn.ts";
+import addOffsetsToTxn from "./25-add-offsets-to-txn.ts";
+import endTxn from "./26-end-txn.ts";
+import txnOffsetCommit from "./28-txn-offset-commit.ts";
 import describeConfigs from "./32-describe-configs.ts";
 import alterConfigs from "./33-alter-configs.ts";
 import createPartitions from "./37-create-partitions.ts";
@@ -27,6 +31,9 @@ import offsetDelete from "./47-offset-delete.ts";
 import describeClientQuotas from "./48-describe-client-quotas.ts";
 import alterClientQuotas from "./49-alter-client-quotas.ts";
 import describeCluster from "./60-describe-cluster.ts";
+import describeProducers from "./61-describe-producers.ts";
+import describeTransactions from "./65-describe-transactions.ts";
+import listTransactions from "./66-list-transactions.ts";
 // more handlers: keep this list in API key order
 
 const HANDLERS: readonly Handler<unknown, unknown>[] = [
@@ -47,6 +54,10 @@ const HANDLERS: readonly Handler<unknown, unknown>[] = [
   createTopics,
   deleteTopics,
   initProducerId,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  txnOffsetCommit,
   describeConfigs,
   alterConfigs,
   createPartitions,
@@ -56,6 +67,9 @@ const HANDLERS: readonly Handler<unknown, unknown>[] = [
   describeClientQuotas,
   alterClientQuotas,
   describeCluster,
+  describeProducers,
+  describeTransactions,
+  listTransactions,
   // more handlers: keep this list in API key order
 ];
 

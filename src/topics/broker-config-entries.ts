@@ -35,6 +35,9 @@ function settings(broker: Broker): Setting[] {
     { name: "num.partitions", type: "INT", value: String(c.numPartitions), doc: "Partitions of auto-created topics and of CreateTopics asking for -1." },
     { name: "queued.max.requests", type: "INT", value: String(c.queuedMaxRequests), doc: "Requests in flight per connection before its socket is not read (Kafka counts them per broker)." },
     { name: "socket.request.max.bytes", type: "INT", value: String(c.socketRequestMaxBytes), doc: "Largest request accepted." },
+    { name: "transaction.abort.timed.out.transaction.cleanup.interval.ms", type: "INT", value: String(c.transactionAbortTimedOutTransactionCleanupIntervalMs), doc: "How often every broker looks for transactions past their timeout and aborts them." },
+    { name: "transaction.max.timeout.ms", type: "INT", value: String(c.transactionMaxTimeoutMs), doc: "The largest transaction timeout InitProducerId accepts." },
+    { name: "transactional.id.expiration.ms", type: "INT", value: String(c.transactionalIdExpirationMs), doc: "A transactional id with no transaction for this long is forgotten." },
   ];
   const names = new Set(own.map((s) => s.name));
   for (const spec of TOPIC_CONFIGS) {

@@ -59,7 +59,7 @@ test(`${PRODUCERS} idempotent producers through 3 brokers under faults: every ac
   const acknowledged = new Map<string, number>();
   await Promise.all(
     Array.from({ length: PRODUCERS }, async (_, p) => {
-      const init = await retrying(() => brokers[p % 3]!.initProducerId({ transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1 }));
+      const init = await retrying(() => brokers[p % 3]!.initProducerId({ producerId: -1, producerEpoch: -1 }));
       if (init.errorCode !== 0) throw new Error("initProducerId failed");
       let sequence = 0;
       for (let i = 0; i < BATCHES; i++) {

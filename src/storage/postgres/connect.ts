@@ -48,6 +48,10 @@ const NAMES = [
   "watermark",
   "lock-watermark",
   "producer-state",
+  "producer-states",
+  "upsert-producer-state",
+  "insert-aborted-transaction",
+  "aborted-transactions",
   "copy-records",
   "append-batch",
   "read",
@@ -56,9 +60,6 @@ const NAMES = [
   "next-producer-id",
   "lock-idempotent",
   "upsert-idempotent",
-  "lock-transactional-id",
-  "transactional",
-  "upsert-transactional",
   "group",
   "groups",
   "insert-group",
@@ -70,6 +71,11 @@ const NAMES = [
   "delete-offsets",
   "client-quotas",
   "alter-client-quotas",
+  "transaction",
+  "transactions",
+  "insert-transaction",
+  "update-transaction",
+  "delete-transaction",
 ] as const;
 
 export type StatementName = (typeof NAMES)[number];

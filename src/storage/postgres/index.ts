@@ -4,6 +4,7 @@
 // LISTEN/NOTIFY from whichever broker (or tansu.produce caller) appended.
 
 import type {
+  AbortedTransaction,
   AppendBatch,
   AppendResult,
   ClientQuota,
@@ -15,13 +16,18 @@ import type {
   PartitionOffsets,
   ProducerIdRequest,
   ProducerIdResult,
+  ProducerSnapshot,
   ReadResult,
   StoredBatch,
   StoredGroup,
+  StoredTransaction,
   TimestampQuery,
   TopicInfo,
   TopicPartition,
   TopicSpec,
+  TransactionWriteResult,
+  TxnMarker,
+  TxnMarkerResult,
 } from "../engine.ts";
 import { StorageError } from "../engine.ts";
 import { AppendNotifier, partitionKey } from "../memory/notifier.ts";
@@ -30,10 +36,13 @@ import { append } from "./append.ts";
 import { asStorageError, connect, describeUrl, guarded, query, type Db } from "./connect.ts";
 import * as groups from "./groups.ts";
 import { migrate } from "./migrate.ts";
-import { initProducerId } from "./producers.ts";
+import * as markers from "./markers.ts";
+import { producerSnapshots } from "./producer-states.ts";
+import * as producers from "./producers.ts";
 import * as quotas from "./quotas.ts";
 import { batchByTimestamp, read } from "./read.ts";
 import * as topics from "./topics.ts";
+import * as transactions from "./transactions.ts";
 
 export interface PostgresOptions {
   /** Pool size (default 10). */
@@ -127,11 +136,15 @@ class PostgresEngine implements Engine {
     return this.run("read", () => read(this.db, topic, partition, fetchOffset, maxBytes));
   }
 
+  abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {
+    return this.run("aborted transactions", () => markers.abortedTransactions(this.db, topic, partition, fromOffset, toOffset));
+  }
+
   offsets(topic: string, partition: number): Promise<({ errorCode: 0 } & PartitionOffsets) | { errorCode: FailureCode }> {
     return this.run("offsets", async () => {
-      const [w] = await query<{ log_start_offset: number; high_watermark: number }>(this.db, "watermark", [topic, partition]);
+      const [w] = await query<{ log_start_offset: number; high_watermark: number; last_stable_offset: number }>(this.db, "watermark", [topic, partition]);
       if (w === undefined) return { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION };
-      return { errorCode: 0, logStartOffset: w.log_start_offset, highWatermark: w.high_watermark, lastStableOffset: w.high_watermark };
+      return { errorCode: 0, logStartOffset: w.log_start_offset, highWatermark: w.high_watermark, lastStableOffset: w.last_stable_offset };
     });
   }
 
@@ -146,7 +159,41 @@ class PostgresEngine implements Engine {
   }
 
   initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult> {
-    return this.run("init producer id", () => initProducerId(this.db, request));
+    return this.run("init producer id", () => producers.initProducerId(this.db, request));
+  }
+
+  allocateProducerId(): Promise<number> {
+    return this.run("allocate producer id", () => producers.allocateProducerId(this.db));
+  }
+
+  describeProducers(topic: string, partition: number): Promise<{ errorCode: 0; producers: ProducerSnapshot[] } | { errorCode: FailureCode }> {
+    return this.run("describe producers", async () => {
+      const found = await producerSnapshots(this.db, topic, partition);
+      return found === null ? { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION } : { errorCode: 0, producers: found };
+    });
+  }
+
+  async writeTxnMarker(topic: string, partition: number, marker: TxnMarker): Promise<TxnMarkerResult> {
+    // the control batch NOTIFYs tansu_append with append-batch, waking every broker's fetches
+    const result = await this.run("write txn marker", () => markers.writeTxnMarker(this.db, topic, partition, marker, this.copyTimeoutMs));
+    if (result.errorCode === 0 && result.offset !== null) this.notifier.notify(partitionKey(topic, partition));
+    return result;
+  }
+
+  getTransaction(transactionalId: string): Promise<StoredTransaction | null> {
+    return this.run("get transaction", () => transactions.getTransaction(this.db, transactionalId));
+  }
+
+  putTransaction(transactionalId: string, state: string, expectedVersion: string | null): Promise<TransactionWriteResult> {
+    return this.run("put transaction", () => transactions.putTransaction(this.db, transactionalId, state, expectedVersion));
+  }
+
+  deleteTransaction(transactionalId: string, expectedVersion: string): Promise<boolean> {
+    return this.run("delete transaction", () => transactions.deleteTransaction(this.db, transactionalId, expectedVersion));
+  }
+
+  listTransactions(): Promise<StoredTransaction[]> {
+    return this.run("list transactions", () => transactions.listTransactions(this.db));
   }
 
   getGroup(groupId: string): Promise<StoredGroup | null> {

@@ -31,6 +31,7 @@ select partition from tansu.watermark where topic_id = $1::uuid for update
 with b as (delete from tansu.batch where topic_id = $1::uuid),
 r as (delete from tansu.record where topic_id = $1::uuid),
 p as (delete from tansu.producer_state where topic_id = $1::uuid),
+a as (delete from tansu.aborted_transaction where topic_id = $1::uuid),
 o as (delete from tansu.committed_offset where topic = $2)
 delete from tansu.topic where topic_id = $1::uuid
 
@@ -48,7 +49,11 @@ where name = $1
 returning topic_id
 
 -- name: watermark
-select w.log_start_offset, w.high_watermark
+-- The lastStableOffset is the first offset of the oldest open transaction (producer_state_open_txn).
+select w.log_start_offset, w.high_watermark,
+  coalesce((select min(ps.current_txn_first_offset) from tansu.producer_state ps
+            where ps.topic_id = w.topic_id and ps.partition = w.partition and ps.current_txn_first_offset is not null),
+           w.high_watermark) as last_stable_offset
 from tansu.topic t join tansu.watermark w on w.topic_id = t.topic_id and w.partition = $2::integer
 where t.name = $1
 
@@ -59,17 +64,51 @@ where t.name = $1
 for update of w
 
 -- name: producer-state
-select ps.producer_epoch, ps.batches::text as batches
+select ps.producer_epoch, ps.batches::text as batches,
+  ps.current_txn_first_offset, ps.current_txn_guard, ps.completed_txn_guard, ps.coordinator_epoch
 from tansu.producer_state ps join tansu.topic t using (topic_id)
 where t.name = $1 and ps.partition = $2::integer and ps.producer_id = $3::bigint
+
+-- name: producer-states
+-- One row per producer of the partition; one row of nulls when it has none, none when there is no
+-- such partition.
+select ps.producer_id, ps.producer_epoch, ps.batches::text as batches,
+  ps.current_txn_first_offset, ps.current_txn_guard, ps.completed_txn_guard, ps.coordinator_epoch
+from tansu.topic t join tansu.watermark w on w.topic_id = t.topic_id and w.partition = $2::integer
+left join tansu.producer_state ps on ps.topic_id = w.topic_id and ps.partition = w.partition
+where t.name = $1
+order by ps.producer_id
+
+-- name: upsert-producer-state
+insert into tansu.producer_state (topic_id, partition, producer_id, producer_epoch, batches,
+  current_txn_first_offset, current_txn_guard, completed_txn_guard, coordinator_epoch)
+values ($1::uuid, $2::integer, $3::bigint, $4::smallint, $5::text::jsonb, $6::bigint, $7::bigint, $8::bigint, $9::integer)
+on conflict (topic_id, partition, producer_id) do update set
+  producer_epoch = excluded.producer_epoch,
+  batches = excluded.batches,
+  current_txn_first_offset = excluded.current_txn_first_offset,
+  current_txn_guard = excluded.current_txn_guard,
+  completed_txn_guard = excluded.completed_txn_guard,
+  coordinator_epoch = excluded.coordinator_epoch
+
+-- name: insert-aborted-transaction
+insert into tansu.aborted_transaction (topic_id, partition, producer_id, first_offset, last_offset)
+values ($1::uuid, $2::integer, $3::bigint, $4::bigint, $5::bigint)
+
+-- name: aborted-transactions
+-- Aborts overlapping [$3, $4]: scanned from the first marker at or after $3.
+select a.producer_id, a.first_offset, a.last_offset
+from tansu.topic t join tansu.aborted_transaction a on a.topic_id = t.topic_id and a.partition = $2::integer
+where t.name = $1 and a.last_offset >= $3::bigint and a.first_offset <= $4::bigint
+order by a.first_offset
 
 -- name: copy-records
 copy tansu.record (topic_id, partition, "offset", "timestamp", key, value, headers) from stdin (format binary)
 
 -- name: append-batch
 -- Takes $3 offsets from the partition's watermark (locking its row, if lock-watermark has not),
--- inserts the batch row and the producer's state, and returns where the batch starts; no row
--- when there is no such partition.
+-- inserts the batch row and the producer's state ($14 batches, null for none, $15-$18 its
+-- transaction), and returns where the batch starts; no row when there is no such partition.
 with w as (
   update tansu.watermark w set high_watermark = w.high_watermark + $3::integer
   from tansu.topic t
@@ -84,17 +123,27 @@ with w as (
          $3::integer, $13::bytea
   from w
 ), p as (
-  insert into tansu.producer_state (topic_id, partition, producer_id, producer_epoch, batches)
-  select w.topic_id, $2::integer, $10::bigint, $11::smallint, $14::text::jsonb from w where $14::text::jsonb is not null
-  on conflict (topic_id, partition, producer_id)
-  do update set producer_epoch = excluded.producer_epoch, batches = excluded.batches
+  insert into tansu.producer_state (topic_id, partition, producer_id, producer_epoch, batches,
+    current_txn_first_offset, current_txn_guard, completed_txn_guard, coordinator_epoch)
+  select w.topic_id, $2::integer, $10::bigint, $11::smallint, $14::text::jsonb, $15::bigint, $16::bigint, $17::bigint, $18::integer
+  from w where $14::text::jsonb is not null
+  on conflict (topic_id, partition, producer_id) do update set
+    producer_epoch = excluded.producer_epoch,
+    batches = excluded.batches,
+    current_txn_first_offset = excluded.current_txn_first_offset,
+    current_txn_guard = excluded.current_txn_guard,
+    completed_txn_guard = excluded.completed_txn_guard,
+    coordinator_epoch = excluded.coordinator_epoch
 )
 select w.topic_id, w.base_offset, w.log_start_offset, pg_notify('tansu_append', $2::integer || ':' || $1) as notified
 from w
 
 -- name: read
 with w as (
-  select w.topic_id, w.log_start_offset, w.high_watermark
+  select w.topic_id, w.log_start_offset, w.high_watermark,
+    coalesce((select min(ps.current_txn_first_offset) from tansu.producer_state ps
+              where ps.topic_id = w.topic_id and ps.partition = w.partition and ps.current_txn_first_offset is not null),
+             w.high_watermark) as last_stable_offset
   from tansu.topic t join tansu.watermark w on w.topic_id = t.topic_id and w.partition = $2::integer
   where t.name = $1
 ), chosen as (
@@ -111,7 +160,7 @@ with w as (
     limit $5::integer
   ) b
 )
-select w.log_start_offset, w.high_watermark,
+select w.log_start_offset, w.high_watermark, w.last_stable_offset,
   c.base_offset, c.last_offset, c.size, c.partition_leader_epoch, c.attributes, c.last_offset_delta,
   c.base_timestamp, c.max_timestamp, c.producer_id, c.producer_epoch, c.base_sequence, c.record_count, c.bytes,
   r."offset", (extract(epoch from r."timestamp") * 1000)::bigint as "timestamp", r.key, r.value, r.headers::text as headers
@@ -158,24 +207,6 @@ select producer_epoch from tansu.idempotent_producer where producer_id = $1::big
 -- name: upsert-idempotent
 insert into tansu.idempotent_producer (producer_id, producer_epoch) values ($1::bigint, $2::smallint)
 on conflict (producer_id) do update set producer_epoch = excluded.producer_epoch
-
--- name: lock-transactional-id
-select pg_advisory_xact_lock(2, hashtext($1::text))
-
--- name: transactional
-select producer_id, producer_epoch, last_producer_id, last_producer_epoch, transaction_timeout_ms
-from tansu.transactional_producer where transactional_id = $1
-
--- name: upsert-transactional
-insert into tansu.transactional_producer
-  (transactional_id, producer_id, producer_epoch, last_producer_id, last_producer_epoch, transaction_timeout_ms)
-values ($1, $2::bigint, $3::smallint, $4::bigint, $5::smallint, $6::integer)
-on conflict (transactional_id) do update set
-  producer_id = excluded.producer_id,
-  producer_epoch = excluded.producer_epoch,
-  last_producer_id = excluded.last_producer_id,
-  last_producer_epoch = excluded.last_producer_epoch,
-  transaction_timeout_ms = excluded.transaction_timeout_ms
 
 -- name: group
 select group_id, version, state from tansu.consumer_group where group_id = $1
@@ -247,3 +278,22 @@ removed as (
 insert into tansu.client_quota (entity, quota_key, value)
 select entity, quota_key, value from change where value is not null
 on conflict (entity, quota_key) do update set value = excluded.value, updated_at = now()
+
+-- name: transaction
+select transactional_id, version, state from tansu.transactions where transactional_id = $1
+
+-- name: transactions
+select transactional_id, version, state from tansu.transactions order by transactional_id
+
+-- name: insert-transaction
+insert into tansu.transactions (transactional_id, version, state) values ($1, nextval('tansu.transaction_version_seq'), $2)
+on conflict (transactional_id) do nothing
+returning version
+
+-- name: update-transaction
+update tansu.transactions set version = nextval('tansu.transaction_version_seq'), state = $2, updated_at = now()
+where transactional_id = $1 and version = $3::bigint
+returning version
+
+-- name: delete-transaction
+delete from tansu.transactions where transactional_id = $1 and version = $2::bigint returning transactional_id

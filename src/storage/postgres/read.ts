@@ -32,6 +32,7 @@ interface BatchRecordRow {
 interface ReadRow extends BatchRecordRow {
   log_start_offset: number;
   high_watermark: number;
+  last_stable_offset: number;
 }
 
 /** The smallest batch is its 61-byte header, so no more batches than this can fit maxBytes. */
@@ -45,7 +46,7 @@ export async function read(db: Db, topic: string, partition: number, fetchOffset
   const offsets: PartitionOffsets = {
     logStartOffset: first.log_start_offset,
     highWatermark: first.high_watermark,
-    lastStableOffset: first.high_watermark,
+    lastStableOffset: first.last_stable_offset,
   };
   if (fetchOffset < offsets.logStartOffset || fetchOffset > offsets.highWatermark) {
     return { errorCode: ErrorCodes.OFFSET_OUT_OF_RANGE, ...offsets };

@@ -1,5 +1,5 @@
-// The compare-and-swap chain of one partition's index on this broker. Commits (appends, whose data
-// object is written first, and segment rolls) are planned in arrival order against the newest
+// The compare-and-swap chain of one partition's index on this broker. Commits (appends and
+// transaction markers, whose data object is written first, and segment rolls) are planned in arrival order against the newest
 // index this broker knows and written with If-Match on that index's ETag (If-None-Match: * for a
 // partition's first commit). While a write is in flight the next one may already be sent,
 // conditional on the ETag the pending write will produce (S3 ETags are the body's MD5): a chain of
@@ -136,7 +136,7 @@ export class CommitChain {
     if (commit.work.kind === "append") {
       const plan = planAppend(base.value, commit.work.data, commit.work.batches, Date.now(), this.ctx.tuning.producerIdExpirationMs);
       commit.outcomes = plan.outcomes;
-      next = plan.appended > 0 ? plan.index : null;
+      next = plan.changed ? plan.index : null;
     } else next = applyRoll(base.value, commit.work.roll);
     if (next === null) {
       // A duplicate's answer holds whatever was committed since; a refusal (a sequence gap, an old

@@ -37,8 +37,16 @@ export class Keys {
     return `${this.prefix}producers/idempotent/${producerId}.json`;
   }
 
-  transactionalProducer(transactionalId: string): string {
-    return `${this.prefix}producers/transactional/${encodeURIComponent(transactionalId)}.json`;
+  transactionsPrefix(): string {
+    return `${this.prefix}transactions/`;
+  }
+
+  transaction(transactionalId: string): string {
+    return `${this.transactionsPrefix()}${encodeURIComponent(transactionalId)}.json`;
+  }
+
+  transactionalId(key: string): string {
+    return decodeURIComponent(key.slice(this.transactionsPrefix().length, -".json".length));
   }
 
   groupsPrefix(): string {

@@ -1,9 +1,16 @@
 // A partition's index object and its immutable segments, and their JSON form. The index is the
 // only mutable object of a partition: one compare-and-swap on it commits batches (offsets and
 // producer state together). Object names inside are relative to the partition's prefix.
+// Objects that carry transaction data (an aborted transaction, a producer's transaction state) are
+// written as version 2, so a broker that predates transactions refuses them instead of rewriting
+// them without that data; everything else stays version 1.
 
+import type { AbortedTransaction } from "../engine.ts";
 import { StorageError } from "../engine.ts";
-import type { ProducerBatch } from "../producer-state.ts";
+import { json, num, optionalRows, parseObject, rows, str, type Row } from "./json-rows.ts";
+import { decodeAborted, decodeProducers, encodeAborted, encodeProducers, type ProducerEntry } from "./producer-rows.ts";
+
+export type { ProducerEntry } from "./producer-rows.ts";
 
 /** A stored batch: where its bytes are, and what readers need without fetching them. */
 export interface Entry {
@@ -32,13 +39,8 @@ export interface SegmentRef {
   /** Creation times (ms) of the oldest and newest object in this segment's subtree, itself included. */
   oldest: number;
   newest: number;
-}
-
-export interface ProducerEntry {
-  producerEpoch: number;
-  lastAppendMs: number;
-  /** Oldest first, at most RETAINED_BATCHES. */
-  batches: ProducerBatch[];
+  /** Smallest firstOffset of the aborted transactions in this segment's subtree; -1 when none. */
+  abortedFrom: number;
 }
 
 export interface PartitionIndex {
@@ -52,6 +54,12 @@ export interface PartitionIndex {
   /** The newest batches, oldest first, after everything in `segments`. */
   entries: Entry[];
   producers: ReadonlyMap<number, ProducerEntry>;
+  /**
+   * The aborted transactions whose ABORT marker is among `entries`, in marker order. A roll moves
+   * those whose marker it moves into the level-0 segment it writes, so this list is bounded like
+   * `entries`; SegmentRef.abortedFrom tells readers which segments to look in.
+   */
+  aborted: AbortedTransaction[];
 }
 
 export interface Segment {
@@ -59,52 +67,53 @@ export interface Segment {
   data: DataRef[];
   entries: Entry[];
   segments: SegmentRef[];
+  /** Level 0: the aborted transactions whose marker is among `entries`. */
+  aborted: AbortedTransaction[];
 }
 
-export const EMPTY_INDEX: PartitionIndex = { deleted: false, logStartOffset: 0, highWatermark: 0, segments: [], data: [], entries: [], producers: new Map() };
+export const EMPTY_INDEX: PartitionIndex = { deleted: false, logStartOffset: 0, highWatermark: 0, segments: [], data: [], entries: [], producers: new Map(), aborted: [] };
 
 /** What a deleted topic leaves in place of each partition's index. */
 export const DELETED_INDEX: PartitionIndex = { ...EMPTY_INDEX, deleted: true };
 
-type Row = readonly unknown[];
-
 const encodeEntry = (e: Entry) => [e.baseOffset, e.lastOffset, e.maxTimestamp, e.data, e.position, e.length];
 const encodeData = (d: DataRef) => [d.name, d.size];
-const encodeRef = (s: SegmentRef) => [s.name, s.level, s.baseOffset, s.lastOffset, s.maxTimestamp, s.bytes, s.oldest, s.newest];
+const encodeRef = (s: SegmentRef) => {
+  const row: unknown[] = [s.name, s.level, s.baseOffset, s.lastOffset, s.maxTimestamp, s.bytes, s.oldest, s.newest];
+  if (s.abortedFrom >= 0) row.push(s.abortedFrom);
+  return row;
+};
+const VERSIONS = [1, 2];
 
 export function encodeIndex(index: PartitionIndex): Uint8Array {
-  const producers = [...index.producers].map(([id, p]) => [id, p.producerEpoch, p.lastAppendMs, p.batches.map((b) => [b.firstSeq, b.lastSeq, b.baseOffset, b.lastOffset])]);
+  const txn = index.aborted.length > 0 || index.segments.some((s) => s.abortedFrom >= 0) || [...index.producers.values()].some((p) => p.txn !== undefined);
   return json({
-    v: 1,
+    v: txn ? 2 : 1,
     ...(index.deleted ? { deleted: true } : {}),
     logStartOffset: index.logStartOffset,
     highWatermark: index.highWatermark,
     segments: index.segments.map(encodeRef),
     data: index.data.map(encodeData),
     entries: index.entries.map(encodeEntry),
-    producers,
+    producers: encodeProducers(index.producers),
+    ...(index.aborted.length > 0 ? { aborted: encodeAborted(index.aborted) } : {}),
   });
 }
 
 export function encodeSegment(segment: Segment): Uint8Array {
-  return json({ v: 1, level: segment.level, data: segment.data.map(encodeData), entries: segment.entries.map(encodeEntry), segments: segment.segments.map(encodeRef) });
-}
-
-function json(value: unknown): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(value));
+  const txn = segment.aborted.length > 0 || segment.segments.some((s) => s.abortedFrom >= 0);
+  return json({
+    v: txn ? 2 : 1,
+    level: segment.level,
+    data: segment.data.map(encodeData),
+    entries: segment.entries.map(encodeEntry),
+    segments: segment.segments.map(encodeRef),
+    ...(segment.aborted.length > 0 ? { aborted: encodeAborted(segment.aborted) } : {}),
+  });
 }
 
 export function decodeIndex(bytes: Uint8Array, where: string): PartitionIndex {
-  const o = parseObject(bytes, where);
-  const producers = new Map<number, ProducerEntry>();
-  for (const row of rows(o.producers, where)) {
-    const [id, producerEpoch, lastAppendMs, batches] = row;
-    producers.set(num(id, where), {
-      producerEpoch: num(producerEpoch, where),
-      lastAppendMs: num(lastAppendMs, where),
-      batches: rows(batches, where).map((b) => ({ firstSeq: num(b[0], where), lastSeq: num(b[1], where), baseOffset: num(b[2], where), lastOffset: num(b[3], where) })),
-    });
-  }
+  const o = parseObject(bytes, where, VERSIONS);
   return {
     deleted: o.deleted === true,
     logStartOffset: num(o.logStartOffset, where),
@@ -112,44 +121,20 @@ export function decodeIndex(bytes: Uint8Array, where: string): PartitionIndex {
     segments: rows(o.segments, where).map((r) => decodeRef(r, where)),
     data: rows(o.data, where).map((r) => decodeData(r, where)),
     entries: rows(o.entries, where).map((r) => decodeEntry(r, where)),
-    producers,
+    producers: decodeProducers(rows(o.producers, where), where),
+    aborted: decodeAborted(optionalRows(o.aborted, where), where),
   };
 }
 
 export function decodeSegment(bytes: Uint8Array, where: string): Segment {
-  const o = parseObject(bytes, where);
+  const o = parseObject(bytes, where, VERSIONS);
   return {
     level: num(o.level, where),
     data: rows(o.data, where).map((r) => decodeData(r, where)),
     entries: rows(o.entries, where).map((r) => decodeEntry(r, where)),
     segments: rows(o.segments, where).map((r) => decodeRef(r, where)),
+    aborted: decodeAborted(optionalRows(o.aborted, where), where),
   };
-}
-
-function parseObject(bytes: Uint8Array, where: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw new StorageError("corrupt", `${where} is not JSON`, { cause: e });
-  }
-  if (typeof value !== "object" || value === null || (value as { v?: unknown }).v !== 1) throw new StorageError("corrupt", `${where} is not a version 1 object`);
-  return value as Record<string, unknown>;
-}
-
-function rows(value: unknown, where: string): Row[] {
-  if (!Array.isArray(value) || !value.every(Array.isArray)) throw new StorageError("corrupt", `${where} has a malformed list`);
-  return value as Row[];
-}
-
-function num(value: unknown, where: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new StorageError("corrupt", `${where} has a malformed number`);
-  return value;
-}
-
-function str(value: unknown, where: string): string {
-  if (typeof value !== "string") throw new StorageError("corrupt", `${where} has a malformed name`);
-  return value;
 }
 
 function decodeEntry(r: Row, where: string): Entry {
@@ -170,6 +155,7 @@ function decodeRef(r: Row, where: string): SegmentRef {
     bytes: num(r[5], where),
     oldest: num(r[6], where),
     newest: num(r[7], where),
+    abortedFrom: r[8] === undefined ? -1 : num(r[8], where),
   };
 }
 

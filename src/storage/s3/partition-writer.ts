@@ -1,18 +1,23 @@
-// Appends to one partition from this broker: batches that arrive while commits are in flight wait
-// up to lingerMs (or until maxCommitBytes) and then go out together as ONE data object, written
-// under a fresh unique name before its commit joins the partition's compare-and-swap chain. An
-// idle partition flushes at once. After commits resolve, the writer rolls the index if it grew.
+// Appends and transaction markers to one partition from this broker: those that arrive while
+// commits are in flight wait up to lingerMs (or until maxCommitBytes) and then go out together as
+// ONE data object (a marker as its control batch), written under a fresh unique name before its
+// commit joins the partition's compare-and-swap chain. An idle partition flushes at once. After
+// commits resolve, the writer rolls the index if it grew.
 
-import type { AppendBatch, AppendResult } from "../engine.ts";
+import type { AppendBatch, AppendResult, BatchMeta, TxnMarker, TxnMarkerResult } from "../engine.ts";
 import { StorageError } from "../engine.ts";
-import type { PlacedBatch } from "./commit-plan.ts";
+import { controlBatch } from "../control-batch.ts";
+import type { BatchOutcome, PlacedBatch } from "./commit-plan.ts";
 import { CommitChain, type ChainContext, type CommitOutcome } from "./commit-chain.ts";
 import { encodeSegment } from "./partition-index.ts";
 import { chooseRoll } from "./segment-roll.ts";
+import { appendResult, markerResult } from "./writer-results.ts";
 
 interface Pending {
-  batch: AppendBatch;
-  resolve: (result: AppendResult) => void;
+  bytes: Uint8Array;
+  meta: BatchMeta;
+  marker?: TxnMarker;
+  settle: (outcome: BatchOutcome, logStartOffset: number, now: number) => void;
   reject: (error: unknown) => void;
 }
 
@@ -38,9 +43,20 @@ export class PartitionWriter {
 
   append(batch: AppendBatch): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.open.push({ batch, resolve, reject });
-      this.openBytes += batch.bytes.byteLength;
-      this.schedule();
+      const settle = (o: BatchOutcome, logStartOffset: number, now: number) => {
+        const result = appendResult(o, logStartOffset, now);
+        if (result instanceof StorageError) reject(result);
+        else resolve(result);
+      };
+      this.enqueue({ bytes: batch.bytes, meta: batch.meta, reject, settle });
+    });
+  }
+
+  /** Stores the marker's control batch (timestamped `now`) in the commit order of appends. */
+  writeTxnMarker(marker: TxnMarker, now: number): Promise<TxnMarkerResult> {
+    const { bytes, meta } = controlBatch(marker, now);
+    return new Promise((resolve, reject) => {
+      this.enqueue({ bytes, meta, marker, reject, settle: (o) => resolve(markerResult(o)) });
     });
   }
 
@@ -50,6 +66,12 @@ export class PartitionWriter {
       this.flush();
       await this.chain.idle();
     }
+  }
+
+  private enqueue(pending: Pending): void {
+    this.open.push(pending);
+    this.openBytes += pending.bytes.byteLength;
+    this.schedule();
   }
 
   private schedule(): void {
@@ -80,10 +102,10 @@ export class PartitionWriter {
     this.openBytes = 0;
     const batches: PlacedBatch[] = [];
     let position = 0;
-    for (const { batch } of taken) {
-      body.set(batch.bytes, position);
-      batches.push({ meta: batch.meta, position, length: batch.bytes.byteLength });
-      position += batch.bytes.byteLength;
+    for (const { bytes, meta, marker } of taken) {
+      body.set(bytes, position);
+      batches.push(marker === undefined ? { meta, position, length: bytes.byteLength } : { meta, marker, position, length: bytes.byteLength });
+      position += bytes.byteLength;
     }
     const name = this.names.data();
     const key = this.ctx.prefix + name;
@@ -130,7 +152,6 @@ function answer(taken: readonly Pending[], outcome: CommitOutcome): void {
   taken.forEach((p, i) => {
     const o = outcome.outcomes[i];
     if (o === undefined) p.reject(new StorageError("corrupt", "a commit answered fewer batches than it held"));
-    else if (o.kind === "error") p.resolve({ errorCode: o.errorCode, logStartOffset });
-    else p.resolve({ errorCode: 0, baseOffset: o.baseOffset, logAppendTimeMs: now, logStartOffset });
+    else p.settle(o, logStartOffset, now);
   });
 }

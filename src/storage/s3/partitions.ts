@@ -1,9 +1,25 @@
 // Records: every partition's index (cached, revalidated with If-None-Match), the writers that
-// commit to them, reads through the reader, and long polls woken by local commits at once and by
-// other brokers' commits when a periodic re-read of the index shows them.
+// commit appends and transaction markers to them, reads through the reader (records, aborted
+// transactions, producer state), and long polls woken by local commits at once and by other
+// brokers' commits when a periodic re-read of the index shows them.
 
-import type { AppendBatch, AppendResult, PartitionOffsets, ReadResult, StoredBatch, TimestampQuery, TopicPartition } from "../engine.ts";
+import type {
+  AbortedTransaction,
+  AppendBatch,
+  AppendResult,
+  PartitionOffsets,
+  ProducerSnapshot,
+  ReadResult,
+  StoredBatch,
+  TimestampQuery,
+  TopicPartition,
+  TxnMarker,
+  TxnMarkerResult,
+} from "../engine.ts";
+import { lastStableOffset } from "../producer-state.ts";
+import { producerSnapshot } from "../transaction-state.ts";
 import { ErrorCodes, type FailureCode } from "../../protocol/errors.ts";
+import { abortedOverlapping } from "./aborted.ts";
 import { newDataName, newSegmentName, type Keys } from "./keys.ts";
 import type { ImmutableObjects } from "./objects.ts";
 import { DELETED_INDEX, EMPTY_INDEX, decodeIndex, encodeIndex, type PartitionIndex } from "./partition-index.ts";
@@ -51,26 +67,36 @@ export class Partitions {
    * (whatever their topic lookups cost), so appends reach the writer's queue, and so the commit
    * chain, in call order.
    */
-  async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
+  append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
+    return this.handOver(topic, partition, (writer) => writer.append(batch));
+  }
+
+  /** Goes the way of appends, so a marker is ordered with the batches around it. */
+  writeTxnMarker(topic: string, partition: number, marker: TxnMarker): Promise<TxnMarkerResult> {
+    const now = Date.now();
+    return this.handOver(topic, partition, (writer) => writer.writeTxnMarker(marker, now));
+  }
+
+  private async handOver<R extends { errorCode: number }>(topic: string, partition: number, give: (writer: PartitionWriter) => Promise<R>): Promise<R | ReturnType<typeof unknownPartition>> {
     const key = `${partition}:${topic}`;
     const previous = this.handOvers.get(key);
     let handedOver!: () => void;
     const mine = new Promise<void>((resolve) => (handedOver = resolve));
     this.handOvers.set(key, mine);
-    let appended: Promise<AppendResult> | null = null;
+    let given: Promise<R> | null = null;
     try {
       // lookups overlap; hand-overs keep call order
       const located = this.locate(topic, partition);
       located.catch(() => undefined);
       if (previous !== undefined) await previous;
       const at = await located;
-      if (at !== null) appended = this.writer(at).append(batch);
+      if (at !== null) given = give(this.writer(at));
     } finally {
       handedOver();
       if (this.handOvers.get(key) === mine) this.handOvers.delete(key);
     }
-    if (appended === null) return unknownPartition();
-    const result = await appended;
+    if (given === null) return unknownPartition();
+    const result = await given;
     // The topic was deleted (and maybe created again) through another broker.
     if (result.errorCode === ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION) this.topics.stale(topic);
     return result;
@@ -96,6 +122,19 @@ export class Partitions {
     const at = await this.locate(topic, partition);
     const index = at === null ? null : await this.index(at);
     return at === null || index === null ? null : new PartitionReader(this.objects, at.prefix).byTimestamp(index, query);
+  }
+
+  async abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {
+    const at = await this.locate(topic, partition);
+    const index = at === null ? null : await this.index(at);
+    return at === null || index === null ? [] : abortedOverlapping(index, fromOffset, toOffset, this.objects, at.prefix);
+  }
+
+  async describeProducers(topic: string, partition: number): Promise<{ errorCode: 0; producers: ProducerSnapshot[] } | { errorCode: FailureCode }> {
+    const at = await this.locate(topic, partition);
+    const index = at === null ? null : await this.index(at);
+    if (index === null) return unknownPartition();
+    return { errorCode: 0, producers: [...index.producers].map(([producerId, state]) => producerSnapshot(producerId, state)) };
   }
 
   async waitForAppend(partitions: readonly TopicPartition[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
@@ -174,6 +213,12 @@ export class Partitions {
   }
 }
 
+/** Each index object's lastStableOffset, so reads of an unchanged index do not walk its producers again. */
+const stableOffsets = new WeakMap<PartitionIndex, number>();
+
 function offsetsOf(index: PartitionIndex): PartitionOffsets {
-  return { logStartOffset: index.logStartOffset, highWatermark: index.highWatermark, lastStableOffset: index.highWatermark };
+  const { logStartOffset, highWatermark } = index;
+  let lso = stableOffsets.get(index);
+  if (lso === undefined) stableOffsets.set(index, (lso = lastStableOffset(index.producers.values(), highWatermark)));
+  return { logStartOffset, highWatermark, lastStableOffset: lso };
 }

@@ -1,17 +1,18 @@
-// InitProducerId on S3. Ids come from a shared counter object in blocks (one compare-and-swap per
-// block, not per producer); each idempotent id's epoch and each transactional id's state live in
-// their own small object, changed by compare-and-swap. Produce never touches any of these.
+// Producer ids on S3. Ids come from a shared counter object in blocks (one compare-and-swap per
+// block, not per producer), for InitProducerId and for the transaction coordinator alike; each
+// idempotent id's epoch lives in its own small object, changed by compare-and-swap. Produce never
+// touches any of these.
 
 import type { ProducerIdRequest, ProducerIdResult } from "../engine.ts";
 import { StorageError } from "../engine.ts";
-import { expectedProducer, initIdempotent, initTransactional, type TransactionalProducer } from "../producer-ids.ts";
+import { expectedProducer, initIdempotent } from "../producer-ids.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
 import { compareAndSwap, remembering, type CasTarget } from "./cas.ts";
 import type { Keys } from "./keys.ts";
 import type { ObjectStore } from "./store.ts";
 import { VersionedCache } from "./versioned.ts";
 
-/** Numbers (an epoch, a counter, a transactional producer), null when absent; writes as in cas.ts. */
+/** Numbers (an epoch, a counter), null when absent; writes as in cas.ts. */
 interface Doc {
   value: Record<string, number> | null;
   writes: string[];
@@ -52,22 +53,16 @@ export class Producers {
     };
   }
 
-  async init(request: ProducerIdRequest): Promise<ProducerIdResult> {
-    const { transactionalId } = request;
-    if (transactionalId === null) return this.initIdempotent(request);
-    await this.ensureId();
-    // Taken up front so every attempt of the loop below offers the same id; unused ids are skipped.
-    const spare = this.takeId();
-    return compareAndSwap<Doc, ProducerIdResult>(this.target, this.keys.transactionalProducer(transactionalId), (current) => {
-      const held = current.value.value === null ? undefined : (current.value.value as unknown as TransactionalProducer);
-      const result = initTransactional(held, request, () => spare);
-      if (result.errorCode !== 0) return { answer: result };
-      const { producerId, producerEpoch } = result.producer;
-      return { write: { ...current.value, value: { ...result.producer } }, then: () => ({ errorCode: 0, producerId, producerEpoch }) };
-    });
+  /** A producer id no instance over the bucket has handed out or will. */
+  async allocate(): Promise<number> {
+    for (;;) {
+      await this.ensureId();
+      // Other callers may have emptied the block between the refill and this turn.
+      if (this.block.next < this.block.end) return this.block.next++;
+    }
   }
 
-  private async initIdempotent(request: ProducerIdRequest): Promise<ProducerIdResult> {
+  async init(request: ProducerIdRequest): Promise<ProducerIdResult> {
     if (expectedProducer(request) === "invalid") return { errorCode: ErrorCodes.INVALID_REQUEST };
     const claimed = request.producerId >= 0 ? this.keys.idempotentProducer(request.producerId) : null;
     if (claimed !== null) {
@@ -83,18 +78,12 @@ export class Producers {
       if (bumped !== null) return bumped;
     }
     for (;;) {
-      await this.ensureId();
-      const producerId = this.takeId();
+      const producerId = await this.allocate();
       const created = await compareAndSwap<Doc, boolean>(this.target, this.keys.idempotentProducer(producerId), (current) =>
         current.value.value === null ? { write: { ...current.value, value: { epoch: 0 } }, then: () => true } : { answer: false },
       );
       if (created) return { errorCode: 0, producerId, producerEpoch: 0 };
     }
-  }
-
-  private takeId(): number {
-    if (this.block.next >= this.block.end) throw new StorageError("unavailable", "producer id block is empty");
-    return this.block.next++;
   }
 
   /** Makes sure the local block holds an id, taking a new block from the counter if not. */

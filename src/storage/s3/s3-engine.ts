@@ -2,6 +2,7 @@
 // conditional PUT. See docs/s3-layout.md for the object layout and the commit protocol.
 
 import type {
+  AbortedTransaction,
   AppendBatch,
   AppendResult,
   ClientQuota,
@@ -13,13 +14,18 @@ import type {
   PartitionOffsets,
   ProducerIdRequest,
   ProducerIdResult,
+  ProducerSnapshot,
   ReadResult,
   StoredBatch,
   StoredGroup,
+  StoredTransaction,
   TimestampQuery,
   TopicInfo,
   TopicPartition,
   TopicSpec,
+  TransactionWriteResult,
+  TxnMarker,
+  TxnMarkerResult,
 } from "../engine.ts";
 import type { ErrorCode, FailureCode } from "../../protocol/errors.ts";
 import type { Logger } from "../../log.ts";
@@ -34,6 +40,7 @@ import { Quotas } from "./quotas.ts";
 import { describeS3, type S3Settings } from "./settings.ts";
 import { listAll, type ObjectStore } from "./store.ts";
 import { Topics } from "./topics.ts";
+import { Transactions } from "./transactions.ts";
 
 export class S3Engine implements Engine {
   readonly description: string;
@@ -48,6 +55,7 @@ export class S3Engine implements Engine {
   private readonly producers: Producers;
   private readonly groups: Groups;
   private readonly quotas: Quotas;
+  private readonly transactions: Transactions;
   private readonly background = new Set<Promise<void>>();
   private closed = false;
 
@@ -67,6 +75,7 @@ export class S3Engine implements Engine {
     this.producers = new Producers(store, this.keys, this.tuning.producerIdBlock);
     this.groups = new Groups(store, this.keys, this.tuning.pollMs);
     this.quotas = new Quotas(store, this.keys);
+    this.transactions = new Transactions(store, this.keys);
     this.maintenance = new Maintenance(
       { store, keys: this.keys, topics: this.topics, indexes: this.partitions.indexes, objects, orphanMinAgeMs: this.tuning.orphanMinAgeMs },
       (e) => log.warn("s3 maintenance failed", { error: e instanceof Error ? e.message : String(e) }),
@@ -132,6 +141,11 @@ export class S3Engine implements Engine {
     return this.partitions.read(topic, partition, fetchOffset, maxBytes);
   }
 
+  async abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {
+    await this.ready();
+    return this.partitions.abortedTransactions(topic, partition, fromOffset, toOffset);
+  }
+
   async offsets(topic: string, partition: number): Promise<({ errorCode: 0 } & PartitionOffsets) | { errorCode: FailureCode }> {
     await this.ready();
     return this.partitions.offsets(topic, partition);
@@ -154,6 +168,42 @@ export class S3Engine implements Engine {
   async initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult> {
     await this.ready();
     return this.producers.init(request);
+  }
+
+  async allocateProducerId(): Promise<number> {
+    await this.ready();
+    return this.producers.allocate();
+  }
+
+  async describeProducers(topic: string, partition: number): Promise<{ errorCode: 0; producers: ProducerSnapshot[] } | { errorCode: FailureCode }> {
+    await this.ready();
+    return this.partitions.describeProducers(topic, partition);
+  }
+
+  /** Transaction state lives in the partition index, so deleteTopic's tombstones take it along. */
+  async writeTxnMarker(topic: string, partition: number, marker: TxnMarker): Promise<TxnMarkerResult> {
+    await this.ready();
+    return this.partitions.writeTxnMarker(topic, partition, marker);
+  }
+
+  async getTransaction(transactionalId: string): Promise<StoredTransaction | null> {
+    await this.ready();
+    return this.transactions.get(transactionalId);
+  }
+
+  async putTransaction(transactionalId: string, state: string, expectedVersion: string | null): Promise<TransactionWriteResult> {
+    await this.ready();
+    return this.transactions.put(transactionalId, state, expectedVersion);
+  }
+
+  async deleteTransaction(transactionalId: string, expectedVersion: string): Promise<boolean> {
+    await this.ready();
+    return this.transactions.delete(transactionalId, expectedVersion);
+  }
+
+  async listTransactions(): Promise<StoredTransaction[]> {
+    await this.ready();
+    return this.transactions.list();
   }
 
   async getGroup(groupId: string): Promise<StoredGroup | null> {

@@ -3,6 +3,9 @@
 // next level (a tree, so the index stays logarithmic in the log's length). A roll is written as a
 // segment object first, then applied by the same compare-and-swap chain as appends; applied to an
 // index that no longer starts with what was rolled (another broker rolled first) it does nothing.
+// Aborted transactions travel with their ABORT marker's entry, and every reference carries the
+// smallest firstOffset of the aborts below it, so abortedTransactions opens only segments that can
+// hold an abort overlapping what it is asked about.
 
 import { createdAt } from "./keys.ts";
 import { withOwnData, type PartitionIndex, type Segment, type SegmentRef } from "./partition-index.ts";
@@ -26,10 +29,11 @@ export function chooseRoll(index: PartitionIndex, limits: RollLimits, name: stri
     const count = index.entries.length - limits.indexKeepEntries;
     const { entries, data } = withOwnData(index.entries.slice(0, count), index.data);
     const times = data.map((d) => createdAt(d.name)).filter(Number.isFinite);
-    const segment: Segment = { level: 0, data, entries, segments: [] };
     const first = entries[0];
     const last = entries.at(-1);
     if (first === undefined || last === undefined) return null;
+    const aborted = index.aborted.filter((a) => a.lastOffset <= last.lastOffset);
+    const segment: Segment = { level: 0, data, entries, segments: [], aborted };
     return {
       segment,
       ref: {
@@ -41,6 +45,7 @@ export function chooseRoll(index: PartitionIndex, limits: RollLimits, name: stri
         bytes: entries.reduce((n, e) => n + e.length, 0),
         oldest: Math.min(createdAt(name), ...times),
         newest: Math.max(createdAt(name), ...times),
+        abortedFrom: smallest(aborted.map((a) => a.firstOffset)),
       },
       replaces: { kind: "entries", count },
     };
@@ -55,7 +60,7 @@ export function chooseRoll(index: PartitionIndex, limits: RollLimits, name: stri
     while (index.segments[first + count]?.level === level) count++;
     if (count <= limits.segmentFanout) continue;
     const children = index.segments.slice(first, first + limits.segmentFanout);
-    const segment: Segment = { level: level + 1, data: [], entries: [], segments: children };
+    const segment: Segment = { level: level + 1, data: [], entries: [], segments: children, aborted: [] };
     return {
       segment,
       ref: {
@@ -67,6 +72,7 @@ export function chooseRoll(index: PartitionIndex, limits: RollLimits, name: stri
         bytes: children.reduce((n, c) => n + c.bytes, 0),
         oldest: Math.min(createdAt(name), ...children.map((c) => c.oldest)),
         newest: Math.max(createdAt(name), ...children.map((c) => c.newest)),
+        abortedFrom: smallest(children.map((c) => c.abortedFrom)),
       },
       replaces: { kind: "segments", first, count: limits.segmentFanout },
     };
@@ -82,9 +88,17 @@ export function applyRoll(base: PartitionIndex, roll: Roll): PartitionIndex | nu
     const last = base.entries[replaces.count - 1];
     if (first?.baseOffset !== ref.baseOffset || last?.lastOffset !== ref.lastOffset) return null;
     const kept = withOwnData(base.entries.slice(replaces.count), base.data);
-    return { ...base, segments: [...base.segments, ref], entries: kept.entries, data: kept.data };
+    // Aborts whose marker was rolled are the segment's now (they were in `base` since the marker was).
+    const aborted = base.aborted.filter((a) => a.lastOffset > ref.lastOffset);
+    return { ...base, segments: [...base.segments, ref], entries: kept.entries, data: kept.data, aborted };
   }
   const at = base.segments.findIndex((s) => s.name === segment.segments[0]?.name);
   if (at < 0 || !segment.segments.every((child, i) => base.segments[at + i]?.name === child.name)) return null;
   return { ...base, segments: [...base.segments.slice(0, at), ref, ...base.segments.slice(at + replaces.count)] };
+}
+
+/** The smallest of `offsets` that is not -1, else -1. */
+function smallest(offsets: readonly number[]): number {
+  const present = offsets.filter((o) => o >= 0);
+  return present.length === 0 ? -1 : Math.min(...present);
 }

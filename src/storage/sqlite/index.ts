@@ -7,6 +7,7 @@
 
 import { Database } from "bun:sqlite";
 import type {
+  AbortedTransaction,
   AppendBatch,
   AppendResult,
   ClientQuota,
@@ -18,13 +19,18 @@ import type {
   PartitionOffsets,
   ProducerIdRequest,
   ProducerIdResult,
+  ProducerSnapshot,
   ReadResult,
   StoredBatch,
   StoredGroup,
+  StoredTransaction,
   TimestampQuery,
   TopicInfo,
   TopicPartition,
   TopicSpec,
+  TransactionWriteResult,
+  TxnMarker,
+  TxnMarkerResult,
 } from "../engine.ts";
 import { StorageError } from "../engine.ts";
 import { ErrorCodes, type ErrorCode, type FailureCode } from "../../protocol/errors.ts";
@@ -33,11 +39,13 @@ import { migrate } from "./migrate.ts";
 import * as groups from "./groups.ts";
 import { partitionKey } from "../memory/notifier.ts";
 import { ChangePoller } from "./poller.ts";
-import { initProducerId } from "./producers.ts";
+import * as markers from "./markers.ts";
+import * as producers from "./producers.ts";
 import * as quotas from "./quotas.ts";
 import * as records from "./records.ts";
 import { Statements, type TopicRow } from "./statements.ts";
 import * as topics from "./topics.ts";
+import * as transactions from "./transactions.ts";
 import { sqliteLocation, type SqliteLocation } from "./url.ts";
 import { WriterThread } from "./writer.ts";
 
@@ -110,28 +118,48 @@ class SqliteEngine implements Engine {
   readonly appendsInCallOrder = true;
 
   async append(topic: string, partition: number, batch: AppendBatch): Promise<AppendResult> {
-    this.checkOpen();
-    // each append is handed over once the one before has been: to the writer thread, which takes
-    // its appends one at a time in order, or to this connection, where one waiting out another
-    // process's lock holds back those after it
-    const handedOver = this.lastHandedOver.then(() => this.handOver(topic, partition, batch));
-    this.lastHandedOver = handedOver.then(
-      (a) => a.handedOver,
-      () => {},
+    const result = await this.inCallOrder(
+      "append",
+      (writer, now) => writer.append(topic, partition, batch, now),
+      (now) => records.append(this.s, topic, partition, batch, now),
     );
-    const result = await (await handedOver).stored;
     if (result.errorCode === 0) this.poller.notify(partitionKey(topic, partition));
+    return result;
+  }
+
+  async writeTxnMarker(topic: string, partition: number, marker: TxnMarker): Promise<TxnMarkerResult> {
+    const result = await this.inCallOrder(
+      "write txn marker",
+      (writer, now) => writer.writeTxnMarker(topic, partition, marker, now),
+      (now) => markers.writeTxnMarker(this.s, topic, partition, marker, now),
+    );
+    if (result.errorCode === 0 && result.offset !== null) this.poller.notify(partitionKey(topic, partition));
     return result;
   }
 
   private lastHandedOver: Promise<unknown> = Promise.resolve();
 
-  private handOver(topic: string, partition: number, batch: AppendBatch): { stored: Promise<AppendResult>; handedOver: Promise<unknown> } {
+  /**
+   * Each write (append or marker) is handed over once the one before has been: to the writer
+   * thread, which takes its writes one at a time in order, or to this connection, where one
+   * waiting out another process's lock holds back those after it.
+   */
+  private async inCallOrder<R>(what: string, onThread: (writer: WriterThread, now: number) => Promise<R>, here: (now: number) => R): Promise<R> {
+    this.checkOpen();
+    const handedOver = this.lastHandedOver.then(() => this.handOver(what, onThread, here));
+    this.lastHandedOver = handedOver.then(
+      (a) => a.handedOver,
+      () => {},
+    );
+    return (await handedOver).stored;
+  }
+
+  private handOver<R>(what: string, onThread: (writer: WriterThread, now: number) => Promise<R>, here: (now: number) => R): { stored: Promise<R>; handedOver: Promise<unknown> } {
     const now = Date.now();
-    // appends stay on this connection until the thread has opened the database
+    // writes stay on this connection until the thread has opened the database
     const writer = this.writerThread();
-    if (writer?.running === true) return { stored: writer.append(topic, partition, batch, now), handedOver: Promise.resolve() };
-    const stored = this.write("append", () => records.append(this.s, topic, partition, batch, now));
+    if (writer?.running === true) return { stored: onThread(writer, now), handedOver: Promise.resolve() };
+    const stored = this.write(what, () => here(now));
     return { stored, handedOver: stored.catch(() => {}) };
   }
 
@@ -139,10 +167,14 @@ class SqliteEngine implements Engine {
     return this.read_("read", () => records.read(this.s, topic, partition, fetchOffset, maxBytes));
   }
 
+  abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {
+    return this.read_("aborted transactions", () => markers.abortedTransactions(this.s, topic, partition, fromOffset, toOffset));
+  }
+
   offsets(topic: string, partition: number): Promise<({ errorCode: 0 } & PartitionOffsets) | { errorCode: FailureCode }> {
     return this.read_("offsets", () => {
-      const w = records.watermark(this.s, topic, partition);
-      return w === null ? { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION } : { errorCode: 0, ...records.partitionOffsets(w) };
+      const found = records.partitionOffsets(this.s, topic, partition);
+      return found === null ? { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION } : { errorCode: 0, ...found.offsets };
     });
   }
 
@@ -160,7 +192,34 @@ class SqliteEngine implements Engine {
   }
 
   initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult> {
-    return this.write("init producer id", () => initProducerId(this.s, request));
+    return this.write("init producer id", () => producers.initProducerId(this.s, request));
+  }
+
+  allocateProducerId(): Promise<number> {
+    return this.write("allocate producer id", () => producers.allocateProducerId(this.s));
+  }
+
+  describeProducers(topic: string, partition: number): Promise<{ errorCode: 0; producers: ProducerSnapshot[] } | { errorCode: FailureCode }> {
+    return this.read_("describe producers", () => {
+      const found = producers.describeProducers(this.s, topic, partition);
+      return found === null ? { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION } : { errorCode: 0, producers: found };
+    });
+  }
+
+  getTransaction(transactionalId: string): Promise<StoredTransaction | null> {
+    return this.read_("get transaction", () => transactions.getTransaction(this.s, transactionalId));
+  }
+
+  putTransaction(transactionalId: string, state: string, expectedVersion: string | null): Promise<TransactionWriteResult> {
+    return this.write("put transaction", () => transactions.putTransaction(this.s, transactionalId, state, expectedVersion));
+  }
+
+  deleteTransaction(transactionalId: string, expectedVersion: string): Promise<boolean> {
+    return this.write("delete transaction", () => transactions.deleteTransaction(this.s, transactionalId, expectedVersion));
+  }
+
+  listTransactions(): Promise<StoredTransaction[]> {
+    return this.read_("list transactions", () => transactions.listTransactions(this.s));
   }
 
   getGroup(groupId: string): Promise<StoredGroup | null> {

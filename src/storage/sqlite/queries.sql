@@ -34,8 +34,20 @@ DELETE FROM batch WHERE topic = ?
 -- name: delete-producer-states
 DELETE FROM producer_state WHERE topic = ?
 
+-- name: delete-aborted-txns
+DELETE FROM aborted_txn WHERE topic = ?
+
 -- name: watermark
 SELECT w.topic, w.log_start_offset, w.high_watermark
+FROM topic t JOIN watermark w ON w.topic = t.id
+WHERE t.name = ? AND w.partition = ?
+
+-- name: partition-offsets
+-- The lastStableOffset is the first offset of the oldest open transaction (producer_state_open_txn).
+SELECT w.topic, w.log_start_offset, w.high_watermark,
+  coalesce((SELECT min(p.current_txn_first_offset) FROM producer_state p
+            WHERE p.topic = w.topic AND p.partition = w.partition AND p.current_txn_first_offset IS NOT NULL),
+           w.high_watermark) AS last_stable_offset
 FROM topic t JOIN watermark w ON w.topic = t.id
 WHERE t.name = ? AND w.partition = ?
 
@@ -68,13 +80,35 @@ WHERE topic = ? AND partition = ?
 ORDER BY max_timestamp DESC, base_offset LIMIT 1
 
 -- name: producer-state
-SELECT p.producer_epoch, p.batches
+SELECT p.producer_epoch, p.batches, p.current_txn_first_offset, p.current_txn_guard, p.completed_txn_guard, p.coordinator_epoch
 FROM topic t JOIN producer_state p ON p.topic = t.id
 WHERE t.name = ? AND p.partition = ? AND p.producer_id = ?
 
+-- name: producer-states
+SELECT producer_id, producer_epoch, batches, current_txn_first_offset, current_txn_guard, completed_txn_guard, coordinator_epoch
+FROM producer_state WHERE topic = ? AND partition = ? ORDER BY producer_id
+
 -- name: upsert-producer-state
-INSERT INTO producer_state (topic, partition, producer_id, producer_epoch, batches) VALUES (?, ?, ?, ?, ?)
-ON CONFLICT (topic, partition, producer_id) DO UPDATE SET producer_epoch = excluded.producer_epoch, batches = excluded.batches
+INSERT INTO producer_state
+  (topic, partition, producer_id, producer_epoch, batches, current_txn_first_offset, current_txn_guard, completed_txn_guard, coordinator_epoch)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (topic, partition, producer_id) DO UPDATE SET
+  producer_epoch = excluded.producer_epoch,
+  batches = excluded.batches,
+  current_txn_first_offset = excluded.current_txn_first_offset,
+  current_txn_guard = excluded.current_txn_guard,
+  completed_txn_guard = excluded.completed_txn_guard,
+  coordinator_epoch = excluded.coordinator_epoch
+
+-- name: insert-aborted-txn
+INSERT INTO aborted_txn (topic, partition, producer_id, first_offset, last_offset) VALUES (?, ?, ?, ?, ?)
+
+-- name: aborted-txns
+-- Aborts overlapping [from, to]: scanned from the first marker at or after `from`.
+SELECT a.producer_id, a.first_offset, a.last_offset
+FROM topic t JOIN aborted_txn a ON a.topic = t.id
+WHERE t.name = ? AND a.partition = ? AND a.last_offset >= ? AND a.first_offset <= ?
+ORDER BY a.first_offset
 
 -- name: next-producer-id
 UPDATE counter SET value = value + 1 WHERE name = 'producer_id' RETURNING value
@@ -85,21 +119,6 @@ SELECT producer_epoch FROM idempotent_producer WHERE producer_id = ?
 -- name: upsert-idempotent
 INSERT INTO idempotent_producer (producer_id, producer_epoch) VALUES (?, ?)
 ON CONFLICT (producer_id) DO UPDATE SET producer_epoch = excluded.producer_epoch
-
--- name: transactional
-SELECT producer_id, producer_epoch, last_producer_id, last_producer_epoch, transaction_timeout_ms
-FROM transactional_producer WHERE transactional_id = ?
-
--- name: upsert-transactional
-INSERT INTO transactional_producer
-  (transactional_id, producer_id, producer_epoch, last_producer_id, last_producer_epoch, transaction_timeout_ms)
-VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT (transactional_id) DO UPDATE SET
-  producer_id = excluded.producer_id,
-  producer_epoch = excluded.producer_epoch,
-  last_producer_id = excluded.last_producer_id,
-  last_producer_epoch = excluded.last_producer_epoch,
-  transaction_timeout_ms = excluded.transaction_timeout_ms
 
 -- name: delete-topic-offsets
 DELETE FROM committed_offset WHERE topic = ?
@@ -152,3 +171,19 @@ ON CONFLICT (entity, quota_key) DO UPDATE SET value = excluded.value
 
 -- name: delete-client-quota
 DELETE FROM client_quota WHERE entity = ? AND quota_key = ?
+
+-- name: transaction
+SELECT transactional_id, version, state FROM transactions WHERE transactional_id = ?
+
+-- name: transactions
+SELECT transactional_id, version, state FROM transactions ORDER BY transactional_id
+
+-- name: next-transaction-version
+UPDATE counter SET value = value + 1 WHERE name = 'transaction_version' RETURNING value
+
+-- name: upsert-transaction
+INSERT INTO transactions (transactional_id, version, state) VALUES (?, ?, ?)
+ON CONFLICT (transactional_id) DO UPDATE SET version = excluded.version, state = excluded.state
+
+-- name: delete-transaction
+DELETE FROM transactions WHERE transactional_id = ?

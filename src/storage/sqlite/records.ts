@@ -5,10 +5,10 @@
 
 import type { AppendBatch, AppendResult, PartitionOffsets, ReadResult, StoredBatch, TimestampQuery } from "../engine.ts";
 import { afterAppend, checkProducerBatch, isIdempotent, type ProducerState } from "../producer-state.ts";
-import { batchesToJson, stateFromRow } from "../producer-state-json.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
 import { setBaseOffset } from "../../protocol/records/index.ts";
-import type { BatchRow, Statements, WatermarkRow } from "./statements.ts";
+import { loadProducerState, saveProducerState } from "./producer-states.ts";
+import type { BatchRow, OffsetsRow, Statements, WatermarkRow } from "./statements.ts";
 
 const unknown = { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION } as const;
 
@@ -16,16 +16,18 @@ export function watermark(s: Statements, topic: string, partition: number): Wate
   return s.get<WatermarkRow>("watermark", topic, partition);
 }
 
-export function partitionOffsets(w: WatermarkRow): PartitionOffsets {
-  return { logStartOffset: w.log_start_offset, highWatermark: w.high_watermark, lastStableOffset: w.high_watermark };
+/** The partition's offsets with its lastStableOffset, and its topic's row id; null if there is no such partition. */
+export function partitionOffsets(s: Statements, topic: string, partition: number): { topicId: number; offsets: PartitionOffsets } | null {
+  const w = s.get<OffsetsRow>("partition-offsets", topic, partition);
+  if (w === null) return null;
+  return { topicId: w.topic, offsets: { logStartOffset: w.log_start_offset, highWatermark: w.high_watermark, lastStableOffset: w.last_stable_offset } };
 }
 
 export function append(s: Statements, topic: string, partition: number, { bytes, meta }: AppendBatch, now: number): AppendResult {
   const idempotent = isIdempotent(meta);
   let state: ProducerState | undefined;
   if (idempotent) {
-    const row = s.get<{ producer_epoch: number; batches: string }>("producer-state", topic, partition, meta.producerId);
-    state = row === null ? undefined : stateFromRow(row.producer_epoch, row.batches);
+    state = loadProducerState(s, topic, partition, meta.producerId);
     const check = checkProducerBatch(state, meta);
     if (check.kind !== "append") {
       const w = watermark(s, topic, partition);
@@ -35,30 +37,41 @@ export function append(s: Statements, topic: string, partition: number, { bytes,
       return { errorCode: 0, baseOffset: check.baseOffset, logAppendTimeMs: now, logStartOffset };
     }
   }
-  const w = s.get<WatermarkRow>("take-offsets", meta.recordCount, topic, partition);
-  if (w === null) return unknown;
-  const baseOffset = w.high_watermark - meta.recordCount;
+  const stored = store(s, topic, partition, bytes, meta.recordCount, meta.maxTimestamp);
+  if (stored === null) return unknown;
+  if (idempotent) saveProducerState(s, stored.topic, partition, meta.producerId, afterAppend(state, meta, stored.baseOffset));
+  return { errorCode: 0, baseOffset: stored.baseOffset, logAppendTimeMs: now, logStartOffset: stored.log_start_offset };
+}
+
+/** Takes the next `recordCount` offsets and inserts the batch there; null if there is no such partition. */
+export function store(
+  s: Statements,
+  topic: string,
+  partition: number,
+  bytes: Uint8Array,
+  recordCount: number,
+  maxTimestamp: number,
+): (WatermarkRow & { baseOffset: number }) | null {
+  const w = s.get<WatermarkRow>("take-offsets", recordCount, topic, partition);
+  if (w === null) return null;
+  const baseOffset = w.high_watermark - recordCount;
   setBaseOffset(bytes, baseOffset);
-  s.run("insert-batch", w.topic, partition, baseOffset, w.high_watermark - 1, meta.maxTimestamp, bytes);
-  if (idempotent) {
-    const next = afterAppend(state, meta, baseOffset);
-    s.run("upsert-producer-state", w.topic, partition, meta.producerId, next.producerEpoch, batchesToJson(next));
-  }
-  return { errorCode: 0, baseOffset, logAppendTimeMs: now, logStartOffset: w.log_start_offset };
+  s.run("insert-batch", w.topic, partition, baseOffset, w.high_watermark - 1, maxTimestamp, bytes);
+  return { ...w, baseOffset };
 }
 
 export function read(s: Statements, topic: string, partition: number, fetchOffset: number, maxBytes: number): ReadResult {
-  const w = watermark(s, topic, partition);
-  if (w === null) return unknown;
-  const offsets = partitionOffsets(w);
+  const found = partitionOffsets(s, topic, partition);
+  if (found === null) return unknown;
+  const { topicId, offsets } = found;
   if (fetchOffset < offsets.logStartOffset || fetchOffset > offsets.highWatermark) {
     return { errorCode: ErrorCodes.OFFSET_OUT_OF_RANGE, ...offsets };
   }
   const batches: StoredBatch[] = [];
   if (fetchOffset === offsets.highWatermark) return { errorCode: 0, batches, ...offsets };
-  const start = s.get<{ base_offset: number | null }>("batch-start", w.topic, partition, fetchOffset)?.base_offset ?? fetchOffset;
+  const start = s.get<{ base_offset: number | null }>("batch-start", topicId, partition, fetchOffset)?.base_offset ?? fetchOffset;
   let total = 0;
-  for (const row of s.iterate<BatchRow>("batches-from", w.topic, partition, start)) {
+  for (const row of s.iterate<BatchRow>("batches-from", topicId, partition, start)) {
     total += row.bytes.byteLength;
     if (batches.length > 0 && total > maxBytes) break;
     batches.push(storedBatch(row));

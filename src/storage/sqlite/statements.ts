@@ -16,7 +16,9 @@ const NAMES = [
   "delete-watermarks",
   "delete-batches",
   "delete-producer-states",
+  "delete-aborted-txns",
   "watermark",
+  "partition-offsets",
   "take-offsets",
   "insert-batch",
   "batch-start",
@@ -24,12 +26,13 @@ const NAMES = [
   "batch-at-or-after",
   "batch-max-timestamp",
   "producer-state",
+  "producer-states",
   "upsert-producer-state",
+  "insert-aborted-txn",
+  "aborted-txns",
   "next-producer-id",
   "idempotent-epoch",
   "upsert-idempotent",
-  "transactional",
-  "upsert-transactional",
   "delete-topic-offsets",
   "group",
   "groups",
@@ -44,6 +47,11 @@ const NAMES = [
   "client-quotas",
   "upsert-client-quota",
   "delete-client-quota",
+  "transaction",
+  "transactions",
+  "next-transaction-version",
+  "upsert-transaction",
+  "delete-transaction",
 ] as const;
 
 export type StatementName = (typeof NAMES)[number];
@@ -63,6 +71,10 @@ export interface WatermarkRow {
   topic: number;
   log_start_offset: number;
   high_watermark: number;
+}
+
+export interface OffsetsRow extends WatermarkRow {
+  last_stable_offset: number;
 }
 
 export interface BatchRow {

@@ -35,7 +35,7 @@ export function createTopic(s: Statements, spec: TopicSpec): CreateTopicResult {
 export function deleteTopic(s: Statements, name: string): boolean {
   const row = s.get<TopicRow>("topic-by-name", name);
   if (row === null) return false;
-  for (const statement of ["delete-batches", "delete-producer-states", "delete-watermarks", "delete-topic"] as const) {
+  for (const statement of ["delete-batches", "delete-producer-states", "delete-aborted-txns", "delete-watermarks", "delete-topic"] as const) {
     s.run(statement, row.id);
   }
   s.run("delete-topic-offsets", name);

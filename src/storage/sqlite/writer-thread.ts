@@ -1,24 +1,28 @@
-// Worker thread entry: a second connection to the database that only appends batches, so a
-// produce's insert and commit (and the commit's fsync) leave the broker's event loop free. It
-// writes exactly as the engine's own connection would (records.ts, BEGIN IMMEDIATE, busy retries);
+// Worker thread entry: a second connection to the database that only appends batches and
+// transaction markers, so a produce's insert and commit (and the commit's fsync) leave the
+// broker's event loop free. It writes exactly as the engine's own connection would (records.ts,
+// markers.ts, BEGIN IMMEDIATE, busy retries);
 // SQLite orders it with every other writer. See writer.ts; a separate entry of the compiled binary.
 
 import { Database } from "bun:sqlite";
-import type { AppendBatch, AppendResult } from "../engine.ts";
+import type { AppendBatch, AppendResult, TxnMarker, TxnMarkerResult } from "../engine.ts";
 import { StorageError, type StorageErrorCode } from "../engine.ts";
 import { BUSY_TIMEOUT_MS, withBusyRetry } from "./busy.ts";
+import * as markers from "./markers.ts";
 import * as records from "./records.ts";
 import { Statements } from "./statements.ts";
 import type { SqliteLocation } from "./url.ts";
 
 export type WriterRequest =
   | { kind: "open"; location: SqliteLocation }
-  | { kind: "append"; id: number; topic: string; partition: number; batch: AppendBatch; now: number };
+  | { kind: "append"; id: number; topic: string; partition: number; batch: AppendBatch; now: number }
+  | { kind: "marker"; id: number; topic: string; partition: number; marker: TxnMarker; now: number };
 
 export type WriterReply =
   | { kind: "ready" }
   | { kind: "failed"; message: string }
   | { kind: "appended"; id: number; result: AppendResult }
+  | { kind: "marked"; id: number; result: TxnMarkerResult }
   | { kind: "error"; id: number; code: StorageErrorCode | null; message: string };
 
 declare const self: Worker;
@@ -37,23 +41,31 @@ function open(location: SqliteLocation): void {
   }
 }
 
-async function append(m: Extract<WriterRequest, { kind: "append" }>): Promise<void> {
+async function write(m: Exclude<WriterRequest, { kind: "open" }>): Promise<void> {
   const s = statements;
   if (s === undefined) return reply({ kind: "error", id: m.id, code: "unavailable", message: "the writer thread has no database" });
+  const immediate = <T>(what: string, fn: () => T): Promise<T> => {
+    const tx = s.db.transaction(fn);
+    return withBusyRetry(() => tx.immediate(), what);
+  };
   try {
-    const tx = s.db.transaction(() => records.append(s, m.topic, m.partition, m.batch, m.now));
-    reply({ kind: "appended", id: m.id, result: await withBusyRetry(() => tx.immediate(), "append") });
+    if (m.kind === "append") {
+      reply({ kind: "appended", id: m.id, result: await immediate("append", () => records.append(s, m.topic, m.partition, m.batch, m.now)) });
+    } else {
+      const result = await immediate("write txn marker", () => markers.writeTxnMarker(s, m.topic, m.partition, m.marker, m.now));
+      reply({ kind: "marked", id: m.id, result });
+    }
   } catch (e) {
     reply({ kind: "error", id: m.id, code: e instanceof StorageError ? e.code : null, message: e instanceof Error ? e.message : String(e) });
   }
 }
 
-// one append at a time, in the order sent: one waiting out another process's lock holds back the
+// one write at a time, in the order sent: one waiting out another process's lock holds back the
 // rest (the engine promises appends in call order)
 let appending = Promise.resolve();
 
 self.onmessage = (event: MessageEvent<WriterRequest>) => {
   const m = event.data;
   if (m.kind === "open") open(m.location);
-  else appending = appending.then(() => append(m));
+  else appending = appending.then(() => write(m));
 };

@@ -1,9 +1,9 @@
-// The SQLite engine's appends on a writer thread (writer-thread.ts). bun:sqlite is synchronous, so
+// The SQLite engine's appends (and transaction markers) on a writer thread (writer-thread.ts). bun:sqlite is synchronous, so
 // on the event loop every commit's fsync would stall every client, and Produce could not check a
 // connection's next batch while the last one is being written. If the thread cannot start or
 // open the database, appends stay on the engine's own connection.
 
-import type { AppendBatch, AppendResult } from "../engine.ts";
+import type { AppendBatch, AppendResult, TxnMarker, TxnMarkerResult } from "../engine.ts";
 import { StorageError } from "../engine.ts";
 import type { SqliteLocation } from "./url.ts";
 import type { WriterReply, WriterRequest } from "./writer-thread.ts";
@@ -18,8 +18,10 @@ function entry(): string {
   return import.meta.url.startsWith(bundled) ? `${bundled}storage/sqlite/writer-thread.js` : new URL("./writer-thread.ts", import.meta.url).href;
 }
 
+type Done = Extract<WriterReply, { kind: "appended" | "marked" }>;
+
 interface Pending {
-  resolve(result: AppendResult): void;
+  resolve(reply: Done): void;
   reject(e: unknown): void;
 }
 
@@ -31,7 +33,7 @@ export class WriterThread {
   readonly started = new Promise<boolean>((resolve) => (this.markStarted = resolve));
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
-  private readonly inFlight = new Set<Promise<AppendResult>>();
+  private readonly inFlight = new Set<Promise<Done>>();
 
   constructor(location: SqliteLocation) {
     this.worker = new Worker(entry());
@@ -48,22 +50,30 @@ export class WriterThread {
   }
 
   append(topic: string, partition: number, batch: AppendBatch, now: number): Promise<AppendResult> {
-    if (this.state !== "ready") return Promise.reject(new StorageError("unavailable", "the writer thread has stopped"));
-    const id = this.nextId++;
     // the thread gets bytes of its own, moved rather than cloned: the request keeps its batch
     const bytes = batch.bytes.slice();
-    const request: WriterRequest = { kind: "append", id, topic, partition, batch: { bytes, meta: batch.meta }, now };
-    const appended = new Promise<AppendResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage(request, [bytes.buffer]);
-    });
-    this.inFlight.add(appended);
-    const forget = () => this.inFlight.delete(appended);
-    appended.then(forget, forget);
-    return appended;
+    const request: WriterRequest = { kind: "append", id: this.nextId++, topic, partition, batch: { bytes, meta: batch.meta }, now };
+    return this.send(request, [bytes.buffer]).then((r) => (r.kind === "appended" ? r.result : mismatched(r)));
   }
 
-  /** Lets the appends already sent finish, then ends the thread. */
+  writeTxnMarker(topic: string, partition: number, marker: TxnMarker, now: number): Promise<TxnMarkerResult> {
+    const request: WriterRequest = { kind: "marker", id: this.nextId++, topic, partition, marker, now };
+    return this.send(request, []).then((r) => (r.kind === "marked" ? r.result : mismatched(r)));
+  }
+
+  private send(request: Exclude<WriterRequest, { kind: "open" }>, transfer: ArrayBuffer[]): Promise<Done> {
+    if (this.state !== "ready") return Promise.reject(new StorageError("unavailable", "the writer thread has stopped"));
+    const done = new Promise<Done>((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject });
+      this.worker.postMessage(request, transfer);
+    });
+    this.inFlight.add(done);
+    const forget = () => this.inFlight.delete(done);
+    done.then(forget, forget);
+    return done;
+  }
+
+  /** Lets the writes already sent finish, then ends the thread. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
     this.stop("the writer thread has stopped");
@@ -78,7 +88,8 @@ export class WriterThread {
       case "failed":
         return this.stop(r.message);
       case "appended":
-        return this.settle(r.id)?.resolve(r.result);
+      case "marked":
+        return this.settle(r.id)?.resolve(r);
       case "error":
         return this.settle(r.id)?.reject(r.code === null ? new Error(r.message) : new StorageError(r.code, r.message.slice(r.code.length + 2)));
     }
@@ -97,4 +108,8 @@ export class WriterThread {
     this.pending.clear();
     this.worker.terminate();
   }
+}
+
+function mismatched(reply: Done): never {
+  throw new StorageError("unavailable", `the writer thread answered request ${reply.id} with "${reply.kind}"`);
 }

@@ -1,0 +1,28 @@
+// ListTransactions (key 66), v0–1: every transactional id, filtered by state names (unknown names
+// come back in unknownStateFilters), producer ids and, v1 (KIP-994), by running longer than
+// durationFilter ms.
+
+import { ErrorCodes } from "../protocol/errors.ts";
+import { ListTransactionsApi, type ListTransactionsRequest, type ListTransactionsResponse } from "../protocol/generated/index.ts";
+import { allTransactions, STATE_NAMES } from "../transactions/list.ts";
+import { defineHandler } from "./handler.ts";
+
+export default defineHandler<ListTransactionsRequest, ListTransactionsResponse>({
+  api: ListTransactionsApi,
+  minVersion: 0,
+  maxVersion: 1,
+  async handle(request, { broker }) {
+    const unknownStateFilters = request.stateFilters.filter((s) => !STATE_NAMES.includes(s));
+    const all = await allTransactions(broker.engine);
+    if (!all.ok) return { throttleTimeMs: 0, errorCode: all.errorCode, unknownStateFilters, transactionStates: [] };
+    const now = Date.now();
+    const producerIds = new Set(request.producerIdFilters.map(Number));
+    const duration = Number(request.durationFilter);
+    const transactionStates = all.transactions
+      .filter(({ state }) => request.stateFilters.length === 0 || request.stateFilters.includes(state.state))
+      .filter(({ state }) => producerIds.size === 0 || producerIds.has(state.producerId))
+      .filter(({ state }) => duration < 0 || (state.txnStartTimestamp >= 0 && now - state.txnStartTimestamp > duration))
+      .map(({ transactionalId, state }) => ({ transactionalId, producerId: BigInt(state.producerId), transactionState: state.state }));
+    return { throttleTimeMs: 0, errorCode: ErrorCodes.NONE, unknownStateFilters, transactionStates };
+  },
+});
