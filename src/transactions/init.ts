@@ -61,6 +61,7 @@ function step(current: TransactionState | null, request: TransactionalInit, allo
 }
 
 export async function initTransactionalProducer(ctx: TransactionContext, request: TransactionalInit): Promise<InitResult> {
+  if (request.transactionalId === "") return { errorCode: ErrorCodes.INVALID_REQUEST };
   if (request.transactionTimeoutMs <= 0 || request.transactionTimeoutMs > ctx.maxTimeoutMs) return { errorCode: ErrorCodes.INVALID_TRANSACTION_TIMEOUT };
   let allocated: number | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
