@@ -2,8 +2,9 @@
 // processes on the machine share. WAL mode lets readers run beside the one writer; every append
 // is one BEGIN IMMEDIATE transaction, so offset assignment and producer checks are atomic across
 // processes. bun:sqlite is synchronous: each operation runs to completion without interleaving
-// with others in this process, and lock waits happen between retries, off the event loop. Appends,
-// the heavy writes, run on a writer thread with a connection of its own (writer.ts).
+// with others in this process, and lock waits happen between retries, off the event loop. Appends
+// and transaction markers, the writes that take offsets, run on a writer thread with a connection
+// of its own (writer.ts).
 
 import { Database } from "bun:sqlite";
 import type {
