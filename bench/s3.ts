@@ -85,7 +85,7 @@ async function produce(t: Target, prefix: string, engine: S3Engine, partitions: 
   const until = start + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: producers }, async (_, p) => {
-      const init = await engine.initProducerId({ transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1 });
+      const init = await engine.initProducerId({ producerId: -1, producerEpoch: -1 });
       if (init.errorCode !== 0) throw new Error("initProducerId failed");
       for (let sequence = 0; performance.now() < until; sequence += RECORDS_PER_BATCH) {
         const b = batch(init.producerId, sequence);

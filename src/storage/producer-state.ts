@@ -61,8 +61,6 @@ export function checkProducerBatch(state: ProducerState | undefined, meta: Batch
   if (state !== undefined && meta.producerEpoch < state.producerEpoch) {
     return { kind: "error", errorCode: ErrorCodes.INVALID_PRODUCER_EPOCH };
   }
-  // Transaction markers carry the producer's epoch but no sequence.
-  if (meta.isControl) return { kind: "append" };
   if (meta.isTransactional && !transactionOpenable(state, meta)) {
     const duplicate = state?.batches.find((b) => b.firstSeq === meta.baseSequence && b.lastSeq === lastSequence(meta));
     if (duplicate !== undefined && state?.producerEpoch === meta.producerEpoch) return { kind: "duplicate", baseOffset: duplicate.baseOffset };

@@ -35,7 +35,7 @@ test("three engines, six idempotent producers, one partition: every acknowledged
   const acknowledged = new Map<string, number>();
   await Promise.all(
     Array.from({ length: 6 }, async (_, p) => {
-      const init = await brokers[p % 3]!.initProducerId({ transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1 });
+      const init = await brokers[p % 3]!.initProducerId({ producerId: -1, producerEpoch: -1 });
       if (init.errorCode !== 0) throw new Error("initProducerId failed");
       for (let i = 0, sequence = 0; i < 40; i++) {
         const recordCount = 1 + ((p + i) % 3);

@@ -2,15 +2,17 @@ import { describe, expect, test } from "bun:test";
 import { ErrorCodes } from "../../src/protocol/errors.ts";
 import {
   afterAppend,
+  afterTxnMarker,
   checkProducerBatch,
+  checkTxnMarker,
   incrementSequence,
   RETAINED_BATCHES,
   type ProducerState,
 } from "../../src/storage/producer-state.ts";
 import { testBatch } from "./record-batch.ts";
 
-const meta = (producerEpoch: number, baseSequence: number, recordCount = 1, isControl = false) =>
-  testBatch({ producerId: 7, producerEpoch, baseSequence, recordCount, isControl }).meta;
+const meta = (producerEpoch: number, baseSequence: number, recordCount = 1) =>
+  testBatch({ producerId: 7, producerEpoch, baseSequence, recordCount }).meta;
 
 describe("producer state", () => {
   test("incrementSequence wraps after 2147483647", () => {
@@ -44,14 +46,14 @@ describe("producer state", () => {
 
   test("a transaction marker checks and adopts the epoch but not sequences", () => {
     const state = afterAppend(undefined, meta(2, 10, 3), 40);
-    expect(checkProducerBatch(state, meta(1, -1, 1, true))).toEqual({
-      kind: "error",
-      errorCode: ErrorCodes.INVALID_PRODUCER_EPOCH,
-    });
-    expect(checkProducerBatch(state, meta(2, -1, 1, true))).toEqual({ kind: "append" });
-    expect(afterAppend(state, meta(2, -1, 1, true), 43)).toEqual(state);
-    const bumped = afterAppend(state, meta(3, -1, 1, true), 43);
-    expect(bumped).toEqual({ producerEpoch: 3, batches: [] });
+    const marker = (producerEpoch: number) => ({ producerId: 7, producerEpoch, commit: true, coordinatorEpoch: 0, verificationGuard: 1 });
+    expect(checkTxnMarker(state, marker(1))).toEqual({ kind: "error", errorCode: ErrorCodes.INVALID_PRODUCER_EPOCH });
+    // no open transaction here: nothing to store, but the epoch and the guard are remembered
+    expect(checkTxnMarker(state, marker(2))).toEqual({ kind: "skip" });
+    const same = afterTxnMarker(state, marker(2), null);
+    expect(same).toEqual({ state: { ...state, txn: { currentTxnFirstOffset: -1, currentTxnGuard: -1, completedTxnGuard: 1, coordinatorEpoch: 0 } }, aborted: null });
+    const bumped = afterTxnMarker(state, marker(3), null).state;
+    expect(bumped).toMatchObject({ producerEpoch: 3, batches: [] });
     expect(checkProducerBatch(bumped, meta(3, 1)).kind).toBe("error");
     expect(checkProducerBatch(bumped, meta(3, 0))).toEqual({ kind: "append" });
   });

@@ -126,7 +126,7 @@ export class Partitions {
 
   async abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {
     const at = await this.locate(topic, partition);
-    const index = at === null ? null : await this.index(at);
+    const index = at === null ? null : await this.settledIndex(at, toOffset);
     return at === null || index === null ? [] : abortedOverlapping(index, fromOffset, toOffset, this.objects, at.prefix);
   }
 
@@ -200,6 +200,17 @@ export class Partitions {
   private async index(at: Located): Promise<PartitionIndex | null> {
     const index = (await this.indexes.load(at.key)).value;
     return index.deleted ? null : index;
+  }
+
+  /**
+   * An index that holds every abort overlapping offsets up to `toOffset`: the cached one if that
+   * range is below its lastStableOffset (a later abort belongs to a transaction opened above it),
+   * so a READ_COMMITTED fetch, which just read the index, costs no second request.
+   */
+  private async settledIndex(at: Located, toOffset: number): Promise<PartitionIndex | null> {
+    const known = this.indexes.peek(at.key)?.value;
+    if (known !== undefined && !known.deleted && offsetsOf(known).lastStableOffset > toOffset) return known;
+    return this.index(at);
   }
 
   private writer(at: Located): PartitionWriter {
