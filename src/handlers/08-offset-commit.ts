@@ -9,12 +9,11 @@
 
 import { groupConfig, updateGroup } from "../groups/coordinator.ts";
 import { offsetCommitCheck } from "../groups/membership.ts";
+import { answerPartitions, checkOffsetPartitions, offsetKey } from "../groups/offset-partitions.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { OffsetCommitApi, type OffsetCommitRequest, type OffsetCommitResponse } from "../protocol/generated/index.ts";
-import { type CommittedOffset, StorageError } from "../storage/engine.ts";
+import { StorageError } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
-
-const MAX_METADATA_LENGTH = 4096;
 
 export default defineHandler<OffsetCommitRequest, OffsetCommitResponse>({
   api: OffsetCommitApi,
@@ -23,21 +22,7 @@ export default defineHandler<OffsetCommitRequest, OffsetCommitResponse>({
   ordered: true,
   async handle(request, { broker, apiVersion }) {
     const now = Date.now();
-    const errors = new Map<string, number>();
-    const key = (topic: string, partition: number) => `${partition}:${topic}`;
-    const accepted: CommittedOffset[] = [];
-    for (const t of request.topics) {
-      const topic = await broker.engine.getTopic(t.name);
-      for (const p of t.partitions) {
-        const metadata = p.committedMetadata ?? "";
-        if (topic === null || p.partitionIndex < 0 || p.partitionIndex >= topic.partitionCount) errors.set(key(t.name, p.partitionIndex), ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION);
-        else if (metadata.length > MAX_METADATA_LENGTH) errors.set(key(t.name, p.partitionIndex), ErrorCodes.OFFSET_METADATA_TOO_LARGE);
-        else {
-          const commitTimestamp = apiVersion === 1 && p.commitTimestamp !== -1n ? Number(p.commitTimestamp) : now;
-          accepted.push({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset), leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp });
-        }
-      }
-    }
+    const { errors, accepted } = await checkOffsetPartitions(broker, request.topics, (p) => (apiVersion === 1 && p.commitTimestamp !== -1n ? Number(p.commitTimestamp) : now));
     if (accepted.length > 0) {
       const config = groupConfig(broker.config);
       const member = { memberId: request.memberId, groupInstanceId: request.groupInstanceId, generationId: request.generationIdOrMemberEpoch };
@@ -51,14 +36,8 @@ export default defineHandler<OffsetCommitRequest, OffsetCommitResponse>({
           errorCode = ErrorCodes.COORDINATOR_NOT_AVAILABLE;
         }
       }
-      for (const o of accepted) errors.set(key(o.topic, o.partition), errorCode);
+      for (const o of accepted) errors.set(offsetKey(o.topic, o.partition), errorCode);
     }
-    return {
-      throttleTimeMs: 0,
-      topics: request.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errors.get(key(t.name, p.partitionIndex)) ?? ErrorCodes.NONE })),
-      })),
-    };
+    return { throttleTimeMs: 0, topics: answerPartitions(request.topics, errors) };
   },
 });
