@@ -97,6 +97,21 @@ export interface AbortedTransaction {
   lastOffset: number;
 }
 
+/**
+ * Time and size retention for one partition (cleanup.policy includes delete), resolved from the
+ * topic's configs by the broker. Whole batches go, oldest first, and only while every older one
+ * goes too (Kafka deletes segments from the oldest and stops at the first it keeps).
+ */
+export interface RetentionPolicy {
+  /** A batch whose maxTimestamp is below this (ms since the epoch) has expired; null: no time limit. */
+  expireBefore: number | null;
+  /** The oldest batch goes only while the batches after it still hold at least this many bytes; null: no size limit. */
+  retainBytes: number | null;
+}
+
+/** The partition's logStartOffset after DeleteRecords or retention. */
+export type LogStartResult = { errorCode: 0; logStartOffset: number } | { errorCode: FailureCode };
+
 /** One producer's state in a partition, for DescribeProducers. */
 export interface ProducerSnapshot {
   producerId: number;
@@ -265,6 +280,18 @@ export interface Engine {
    * shared engines, another one), when `signal` aborts, or after `timeoutMs`.
    */
   waitForAppend(partitions: readonly TopicPartition[], timeoutMs: number, signal?: AbortSignal): Promise<void>;
+
+  // Reclaiming storage: logStartOffset only rises, whatever number of brokers do this at once, and
+  // the high watermark never moves back (the next record takes the next offset even when every
+  // batch is gone). Batches wholly below logStartOffset are unreadable at once and their storage
+  // is reclaimed (S3: data objects by maintenance, after a safe age).
+  /**
+   * DeleteRecords: raises logStartOffset to `offset` (-1: the high watermark); an offset below the
+   * current logStartOffset changes nothing. Above the high watermark: OFFSET_OUT_OF_RANGE.
+   */
+  deleteRecords(topic: string, partition: number, offset: number): Promise<LogStartResult>;
+  /** Deletes the batches `policy` lets go, never one at or above the lastStableOffset. */
+  applyRetention(topic: string, partition: number, policy: RetentionPolicy): Promise<LogStartResult>;
 
   // Producers
   initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult>;

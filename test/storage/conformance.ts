@@ -13,6 +13,7 @@ import { offsetCases } from "./conformance/offsets.ts";
 import { producerIdCases } from "./conformance/producer-ids.ts";
 import { quotaCases } from "./conformance/quotas.ts";
 import { recordCases } from "./conformance/records.ts";
+import { retentionCases } from "./conformance/retention.ts";
 import { timestampCases } from "./conformance/timestamps.ts";
 import { topicCases } from "./conformance/topics.ts";
 import { transactionCases } from "./conformance/transactions.ts";
@@ -76,5 +77,6 @@ export function runEngineConformance(name: string, open: () => Promise<EngineFix
     describe("committed offsets", () => offsetCases(ctx));
     describe("client quotas", () => quotaCases(ctx));
     describe("transactions", () => transactionCases(ctx));
+    describe("retention and DeleteRecords", () => retentionCases(ctx));
   });
 }

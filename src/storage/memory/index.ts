@@ -11,11 +11,13 @@ import type {
   CreateTopicResult,
   Engine,
   GroupWriteResult,
+  LogStartResult,
   PartitionOffsets,
   ProducerIdRequest,
   ProducerIdResult,
   ProducerSnapshot,
   ReadResult,
+  RetentionPolicy,
   StoredBatch,
   StoredGroup,
   StoredTransaction,
@@ -93,6 +95,14 @@ class MemoryEngine implements Engine {
 
   async read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
     return this.topics.partition(topic, partition)?.read(fetchOffset, maxBytes) ?? unknownPartition();
+  }
+
+  async deleteRecords(topic: string, partition: number, offset: number): Promise<LogStartResult> {
+    return this.topics.partition(topic, partition)?.deleteRecords(offset) ?? unknownPartition();
+  }
+
+  async applyRetention(topic: string, partition: number, policy: RetentionPolicy): Promise<LogStartResult> {
+    return this.topics.partition(topic, partition)?.applyRetention(policy) ?? unknownPartition();
   }
 
   async abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {

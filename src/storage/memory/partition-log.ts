@@ -5,9 +5,11 @@ import type {
   AbortedTransaction,
   AppendBatch,
   AppendResult,
+  LogStartResult,
   PartitionOffsets,
   ProducerSnapshot,
   ReadResult,
+  RetentionPolicy,
   StoredBatch,
   TimestampQuery,
   TxnMarker,
@@ -15,6 +17,7 @@ import type {
 } from "../engine.ts";
 import { withBaseOffset } from "../batch-bytes.ts";
 import { controlBatch } from "../control-batch.ts";
+import { deleteRecordsTarget, retentionStart } from "../retention.ts";
 import { abortedInRange, producerSnapshot } from "../transaction-state.ts";
 import {
   afterAppend,
@@ -28,10 +31,10 @@ import {
 import { ErrorCodes } from "../../protocol/errors.ts";
 
 export class PartitionLog {
-  private readonly batches: StoredBatch[] = [];
+  private batches: StoredBatch[] = [];
   private readonly producers = new Map<number, ProducerState>();
-  private readonly aborted: AbortedTransaction[] = [];
-  private readonly logStartOffset = 0;
+  private aborted: AbortedTransaction[] = [];
+  private logStartOffset = 0;
   private highWatermark = 0;
 
   append({ bytes, meta }: AppendBatch, now: number): AppendResult {
@@ -66,6 +69,27 @@ export class PartitionLog {
 
   describeProducers(): ProducerSnapshot[] {
     return [...this.producers].map(([producerId, state]) => producerSnapshot(producerId, state));
+  }
+
+  deleteRecords(offset: number): LogStartResult {
+    const target = deleteRecordsTarget(offset, this.highWatermark);
+    if (target === null) return { errorCode: ErrorCodes.OFFSET_OUT_OF_RANGE };
+    this.raiseLogStartOffset(target);
+    return { errorCode: 0, logStartOffset: this.logStartOffset };
+  }
+
+  applyRetention(policy: RetentionPolicy): LogStartResult {
+    const summaries = this.batches.map((b) => ({ ...b, sizeBytes: b.bytes.byteLength }));
+    this.raiseLogStartOffset(retentionStart(summaries, policy, this.logStartOffset, this.offsets().lastStableOffset));
+    return { errorCode: 0, logStartOffset: this.logStartOffset };
+  }
+
+  /** Batches wholly below the new logStartOffset go; the one it falls inside stays whole. */
+  private raiseLogStartOffset(offset: number): void {
+    if (offset <= this.logStartOffset) return;
+    this.logStartOffset = offset;
+    this.batches = this.batches.filter((b) => b.lastOffset >= offset);
+    this.aborted = this.aborted.filter((a) => a.lastOffset >= offset);
   }
 
   offsets(): PartitionOffsets {
