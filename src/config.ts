@@ -60,6 +60,12 @@ export interface BrokerConfig {
   transactionalIdExpirationMs: number;
   /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms: how often timed-out transactions are looked for. */
   transactionAbortTimedOutTransactionCleanupIntervalMs: number;
+  /** Kafka's log.retention.ms, else log.retention.minutes, else log.retention.hours: retention.ms's default; -1 for ever. */
+  logRetentionMs: number;
+  /** Kafka's log.retention.bytes: retention.bytes's default; -1 for no limit. */
+  logRetentionBytes: number;
+  /** Kafka's log.retention.check.interval.ms: how often retention and compaction run. */
+  logRetentionCheckIntervalMs: number;
 }
 
 interface Option {
@@ -94,6 +100,11 @@ export const BROKER_OPTIONS = [
   { flag: "group-initial-rebalance-delay-ms", env: "GROUP_INITIAL_REBALANCE_DELAY_MS", default: "3000", about: "how long a new consumer group waits for more members" },
   { flag: "group-min-session-timeout-ms", env: "GROUP_MIN_SESSION_TIMEOUT_MS", default: "6000", about: "smallest consumer session timeout accepted" },
   { flag: "group-max-session-timeout-ms", env: "GROUP_MAX_SESSION_TIMEOUT_MS", default: "1800000", about: "largest consumer session timeout accepted" },
+  { flag: "log-retention-ms", env: "LOG_RETENTION_MS", default: "", about: "default retention.ms of topics (-1: for ever); wins over the minutes and hours forms" },
+  { flag: "log-retention-minutes", env: "LOG_RETENTION_MINUTES", default: "", about: "default retention of topics in minutes; wins over hours" },
+  { flag: "log-retention-hours", env: "LOG_RETENTION_HOURS", default: "168", about: "default retention of topics in hours" },
+  { flag: "log-retention-bytes", env: "LOG_RETENTION_BYTES", default: "-1", about: "default retention.bytes of topics per partition (-1: no limit)" },
+  { flag: "log-retention-check-interval-ms", env: "LOG_RETENTION_CHECK_INTERVAL_MS", default: "300000", about: "how often retention and compaction run" },
   { flag: "transaction-max-timeout-ms", env: "TRANSACTION_MAX_TIMEOUT_MS", default: "900000", about: "largest transaction timeout a producer may ask for" },
   { flag: "transactional-id-expiration-ms", env: "TRANSACTIONAL_ID_EXPIRATION_MS", default: "604800000", about: "forget a transactional id idle this long" },
   { flag: "transaction-abort-timed-out-transaction-cleanup-interval-ms", env: "TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS", default: "10000", about: "how often transactions past their timeout are looked for and aborted" },
@@ -205,6 +216,17 @@ function parseStorage(value: string, what: string): URL {
 
 const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "debug"];
 
+/** Kafka's precedence: log.retention.ms, else log.retention.minutes, else log.retention.hours; a negative value means for ever. */
+function retentionMs(get: (name: OptionName) => string, what: (name: OptionName) => string): number {
+  const forms: [OptionName, number][] = [["log-retention-ms", 1], ["log-retention-minutes", 60_000], ["log-retention-hours", 3_600_000]];
+  for (const [name, unit] of forms) {
+    if (get(name) === "") continue;
+    const value = parseInteger(get(name), what(name), -1, Math.floor(Number.MAX_SAFE_INTEGER / unit));
+    return value < 0 ? -1 : value * unit;
+  }
+  return -1;
+}
+
 export function brokerConfig(args: readonly string[], env: Record<string, string | undefined>): BrokerConfig {
   const { flags, positional } = parseFlags(args, BROKER_OPTIONS, ["wait-for-storage"]);
   if (positional.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(positional[0])}`);
@@ -213,6 +235,7 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
   const what = (name: OptionName): string => s.get(name)?.what ?? `--${name}`;
   const int = (name: OptionName, min: number, max = 2 ** 31 - 1) => parseInteger(get(name), what(name), min, max);
   const bool = (name: OptionName) => parseBoolean(get(name), what(name));
+  const long = (name: OptionName, min: number) => parseInteger(get(name), what(name), min, Number.MAX_SAFE_INTEGER);
   const logLevel = get("log-level").toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new ConfigError(`${what("log-level")}: expected one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`);
   const registry = get("schema-registry");
@@ -255,5 +278,8 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
     transactionMaxTimeoutMs: int("transaction-max-timeout-ms", 1),
     transactionalIdExpirationMs: int("transactional-id-expiration-ms", 1),
     transactionAbortTimedOutTransactionCleanupIntervalMs: int("transaction-abort-timed-out-transaction-cleanup-interval-ms", 1),
+    logRetentionMs: retentionMs(get, what),
+    logRetentionBytes: long("log-retention-bytes", -1),
+    logRetentionCheckIntervalMs: int("log-retention-check-interval-ms", 1),
   };
 }

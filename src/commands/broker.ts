@@ -13,8 +13,10 @@ import type { ServerObserver } from "../server/observer.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngineWaiting } from "../storage/open.ts";
 import { engineWhenOpen } from "../storage/when-open.ts";
+import { sweepRetention } from "../retention/sweep.ts";
+import { every } from "../server/periodic.ts";
 import { transactionContext } from "../transactions/context.ts";
-import { startTransactionSweep } from "../transactions/sweep.ts";
+import { sweepTransactions } from "../transactions/sweep.ts";
 
 export interface RunningBroker {
   readonly broker: Broker;
@@ -96,7 +98,8 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   // the compiled binary starts with the JIT held back (package.json's build), so run-once start-up
   // code is not compiled; from here on, hot request paths tier up as usual
   Bun.unsafe.setJITPolicy(1);
-  const stopSweep = startTransactionSweep(transactionContext(broker), config, config.transactionAbortTimedOutTransactionCleanupIntervalMs);
+  const stopTransactionSweep = every(config.transactionAbortTimedOutTransactionCleanupIntervalMs, "transaction sweep", log, () => sweepTransactions(transactionContext(broker), config));
+  const stopRetentionSweep = every(config.logRetentionCheckIntervalMs, "retention sweep", log, () => sweepRetention({ engine, log, config }));
   let stopping: Promise<void> | undefined;
   return {
     broker,
@@ -104,7 +107,8 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
     adminPort: admin?.port ?? null,
     stop() {
       stopping ??= (async () => {
-        stopSweep();
+        stopTransactionSweep();
+        stopRetentionSweep();
         await listener.stop();
         await admin?.stop();
         if (shared === undefined) await opened.close();

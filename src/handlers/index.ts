@@ -17,6 +17,7 @@ import listGroups from "./16-list-groups.ts";
 import apiVersions from "./18-api-versions.ts";
 import createTopics from "./19-create-topics.ts";
 import deleteTopics from "./20-delete-topics.ts";
+import deleteRecords from "./21-delete-records.ts";
 import initProducerId from "./22-init-producer-id.ts";
 import addPartitionsToTxn from "./24-add-partitions-to-txn.ts";
 import addOffsetsToTxn from "./25-add-offsets-to-txn.ts";
@@ -53,6 +54,7 @@ const HANDLERS: readonly Handler<unknown, unknown>[] = [
   apiVersions,
   createTopics,
   deleteTopics,
+  deleteRecords,
   initProducerId,
   addPartitionsToTxn,
   addOffsetsToTxn,

@@ -45,19 +45,3 @@ export async function sweepTransactions(ctx: TransactionContext, config: SweepCo
     else if (canBegin(state) && now - state.txnLastUpdateTimestamp > config.transactionalIdExpirationMs) await expire(ctx, transactionalId, config.transactionalIdExpirationMs);
   }
 }
-
-/** Runs the sweep every `intervalMs` until the returned function is called. */
-export function startTransactionSweep(ctx: TransactionContext, config: SweepConfig, intervalMs: number): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    sweepTransactions(ctx, config)
-      .catch((e: unknown) => ctx.log.warn("transaction sweep failed", { error: String(e) }))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}
