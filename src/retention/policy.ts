@@ -1,15 +1,17 @@
-// A topic's cleanup policy from its configs (cleanup.policy, retention.ms, retention.bytes), with
-// the broker's defaults (log.retention.*) where the topic sets none.
+// A topic's cleanup policy from its configs (cleanup.policy, retention.ms, retention.bytes,
+// min.compaction.lag.ms, delete.retention.ms), with the broker's defaults (log.retention.*) where
+// the topic sets none. max.compaction.lag.ms needs nothing: every check compacts whatever is
+// cleanable, so no record waits longer than log.retention.check.interval.ms past its lag.
 
 import type { BrokerConfig } from "../config.ts";
-import type { RetentionPolicy, TopicInfo } from "../storage/engine.ts";
+import type { CompactionPolicy, RetentionPolicy, TopicInfo } from "../storage/engine.ts";
 import { topicConfigValue } from "../topics/configs.ts";
 
 export interface CleanupPolicy {
   /** cleanup.policy includes delete: time and size retention apply. */
   retention: RetentionPolicy | null;
-  /** cleanup.policy includes compact. */
-  compact: boolean;
+  /** cleanup.policy includes compact: min.compaction.lag.ms and delete.retention.ms resolved. */
+  compaction: CompactionPolicy | null;
 }
 
 export function cleanupPolicy(config: BrokerConfig, topic: TopicInfo, now: number): CleanupPolicy {
@@ -21,5 +23,9 @@ export function cleanupPolicy(config: BrokerConfig, topic: TopicInfo, now: numbe
     retainBytes: retentionBytes < 0 ? null : retentionBytes,
   };
   const unlimited = retention.expireBefore === null && retention.retainBytes === null;
-  return { retention: policies.includes("delete") && !unlimited ? retention : null, compact: policies.includes("compact") };
+  const compaction: CompactionPolicy = {
+    compactBefore: now - Number(topicConfigValue(config, topic, "min.compaction.lag.ms")),
+    tombstonesBefore: now - Number(topicConfigValue(config, topic, "delete.retention.ms")),
+  };
+  return { retention: policies.includes("delete") && !unlimited ? retention : null, compaction: policies.includes("compact") ? compaction : null };
 }

@@ -16,10 +16,16 @@ export interface RetentionContext {
 export async function sweepRetention(ctx: RetentionContext): Promise<void> {
   for (const topic of await ctx.engine.listTopics()) {
     const policy = cleanupPolicy(ctx.config, topic, Date.now());
-    if (policy.retention === null) continue;
     for (let partition = 0; partition < topic.partitionCount; partition++) {
-      const r = await ctx.engine.applyRetention(topic.name, partition, policy.retention);
-      if (r.errorCode !== 0) ctx.log.debug("retention skipped", { topic: topic.name, partition, errorCode: r.errorCode });
+      if (policy.retention !== null) {
+        const r = await ctx.engine.applyRetention(topic.name, partition, policy.retention);
+        if (r.errorCode !== 0) ctx.log.debug("retention skipped", { topic: topic.name, partition, errorCode: r.errorCode });
+      }
+      if (policy.compaction !== null) {
+        const r = await ctx.engine.compact(topic.name, partition, policy.compaction);
+        if (r.errorCode !== 0) ctx.log.debug("compaction skipped", { topic: topic.name, partition, errorCode: r.errorCode });
+        else if (r.removedRecords > 0) ctx.log.debug("compacted", { topic: topic.name, partition, removedRecords: r.removedRecords });
+      }
     }
   }
 }

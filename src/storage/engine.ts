@@ -109,6 +109,14 @@ export interface RetentionPolicy {
   retainBytes: number | null;
 }
 
+/** Log compaction (cleanup.policy=compact) for one partition; storage/compaction.ts has the rules. */
+export interface CompactionPolicy {
+  /** Only batches whose maxTimestamp is below this are compacted (min.compaction.lag.ms); the rest wait. */
+  compactBefore: number;
+  /** A tombstone with a timestamp below this goes (delete.retention.ms). */
+  tombstonesBefore: number;
+}
+
 /** The partition's logStartOffset after DeleteRecords or retention. */
 export type LogStartResult = { errorCode: 0; logStartOffset: number } | { errorCode: FailureCode };
 
@@ -292,6 +300,13 @@ export interface Engine {
   deleteRecords(topic: string, partition: number, offset: number): Promise<LogStartResult>;
   /** Deletes the batches `policy` lets go, never one at or above the lastStableOffset. */
   applyRetention(topic: string, partition: number, policy: RetentionPolicy): Promise<LogStartResult>;
+  /**
+   * Compacts the partition's cleanable range as storage/compaction.ts plans it, and swaps the
+   * rewritten batches in atomically: offsets of kept records never change, the high watermark and
+   * logStartOffset neither, and a batch deleted meanwhile is never brought back. Readers see the
+   * partition before or after, never between.
+   */
+  compact(topic: string, partition: number, policy: CompactionPolicy): Promise<{ errorCode: 0; removedRecords: number } | { errorCode: FailureCode }>;
 
   // Producers
   initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult>;

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { ErrorCodes } from "../../src/protocol/errors.ts";
 import { DeleteRecordsApi, ListOffsetsApi } from "../../src/protocol/generated/index.ts";
 import { sweepRetention } from "../../src/retention/sweep.ts";
+import { encodeBatch } from "../../src/protocol/records/index.ts";
 import { testBatch } from "../storage/record-batch.ts";
 import { call, testBroker } from "./broker.ts";
 import { fetchPartition } from "./transactions.ts";
@@ -60,5 +61,26 @@ describe("retention sweep", () => {
     const sized = await brokerWithRecords(["--log-retention-bytes", "1"]);
     await sweepRetention({ engine: sized.engine, log: sized.log, config: sized.config });
     expect(await earliest(sized)).toBe(8n);
+  });
+});
+
+describe("compaction sweep", () => {
+  test("cleanup.policy=compact keeps the latest value per key; compact,delete also applies retention", async () => {
+    const broker = testBroker();
+    const text = (s: string) => new TextEncoder().encode(s);
+    for (const [name, policy] of [["changelog", "compact"], ["both", "compact,delete"]] as const) {
+      await broker.engine.createTopic({ name, partitionCount: 1, replicationFactor: 1, configs: { "cleanup.policy": policy, "retention.ms": "60000" } });
+      for (let i = 0; i < 6; i++) {
+        const timestamp = Date.now() - 120_000 + i * 20_000;
+        const bytes = encodeBatch([{ key: text(`k${i % 2}`), value: text(`v${i}`), timestamp }]);
+        await broker.engine.append(name, 0, { bytes, meta: { recordCount: 1, baseTimestamp: timestamp, maxTimestamp: timestamp, producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false } });
+      }
+    }
+    await sweepRetention({ engine: broker.engine, log: broker.log, config: broker.config });
+    const read = await broker.engine.read("changelog", 0, 0, 1 << 20);
+    // k1's latest is offset 3 within the cleanable range: the last batch (5) is never compacted
+    expect(read.errorCode === 0 ? read.batches.map((b) => b.baseOffset) : read.errorCode).toEqual([3, 4, 5]);
+    // retention first: batches older than a minute (offsets 0-2) go, then compaction
+    expect(await broker.engine.offsets("both", 0)).toMatchObject({ logStartOffset: 3 });
   });
 });

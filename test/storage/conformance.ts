@@ -5,6 +5,7 @@
 
 import { afterEach, beforeEach, describe } from "bun:test";
 import type { Engine } from "../../src/storage/engine.ts";
+import { compactionCases } from "./conformance/compaction.ts";
 import { concurrencyCases } from "./conformance/concurrency.ts";
 import type { ConformanceContext } from "./conformance/context.ts";
 import { groupCases } from "./conformance/groups.ts";
@@ -78,5 +79,6 @@ export function runEngineConformance(name: string, open: () => Promise<EngineFix
     describe("client quotas", () => quotaCases(ctx));
     describe("transactions", () => transactionCases(ctx));
     describe("retention and DeleteRecords", () => retentionCases(ctx));
+    describe("compaction", () => compactionCases(ctx));
   });
 }

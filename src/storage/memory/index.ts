@@ -7,6 +7,7 @@ import type {
   AppendResult,
   ClientQuota,
   ClientQuotaAlteration,
+  CompactionPolicy,
   CommittedOffset,
   CreateTopicResult,
   Engine,
@@ -103,6 +104,10 @@ class MemoryEngine implements Engine {
 
   async applyRetention(topic: string, partition: number, policy: RetentionPolicy): Promise<LogStartResult> {
     return this.topics.partition(topic, partition)?.applyRetention(policy) ?? unknownPartition();
+  }
+
+  async compact(topic: string, partition: number, policy: CompactionPolicy): Promise<{ errorCode: 0; removedRecords: number } | { errorCode: FailureCode }> {
+    return this.topics.partition(topic, partition)?.compact(policy) ?? unknownPartition();
   }
 
   async abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {

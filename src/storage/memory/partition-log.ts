@@ -5,6 +5,7 @@ import type {
   AbortedTransaction,
   AppendBatch,
   AppendResult,
+  CompactionPolicy,
   LogStartResult,
   PartitionOffsets,
   ProducerSnapshot,
@@ -17,6 +18,7 @@ import type {
 } from "../engine.ts";
 import { withBaseOffset } from "../batch-bytes.ts";
 import { controlBatch } from "../control-batch.ts";
+import { cleanableEnd, planCompaction } from "../compaction.ts";
 import { deleteRecordsTarget, retentionStart } from "../retention.ts";
 import { abortedInRange, producerSnapshot } from "../transaction-state.ts";
 import {
@@ -84,6 +86,19 @@ export class PartitionLog {
     return { errorCode: 0, logStartOffset: this.logStartOffset };
   }
 
+  compact(policy: CompactionPolicy): { errorCode: 0; removedRecords: number } {
+    const end = cleanableEnd(this.batches, policy, this.offsets().lastStableOffset);
+    const range = this.batches.filter((b) => b.lastOffset <= end);
+    const plan = planCompaction(range, this.abortedTransactions(this.logStartOffset, end), policy);
+    const rewrites = new Map(plan.rewrites.map((r) => [r.baseOffset, r.bytes]));
+    this.batches = this.batches.flatMap((b) => {
+      const bytes = rewrites.get(b.baseOffset);
+      if (bytes === undefined) return [b];
+      return bytes === null ? [] : [{ ...b, bytes }];
+    });
+    return { errorCode: 0, removedRecords: plan.removedRecords };
+  }
+
   /** Batches wholly below the new logStartOffset go; the one it falls inside stays whole. */
   private raiseLogStartOffset(offset: number): void {
     if (offset <= this.logStartOffset) return;
@@ -116,6 +131,8 @@ export class PartitionLog {
     for (let i = this.indexOf(fetchOffset); i < this.batches.length; i++) {
       const batch = this.batches[i];
       if (batch === undefined) break;
+      // compaction may have removed the batch that held fetchOffset: start at the next one
+      if (batch.lastOffset < fetchOffset) continue;
       total += batch.bytes.byteLength;
       if (batches.length > 0 && total > maxBytes) break;
       batches.push(copyOf(batch));
