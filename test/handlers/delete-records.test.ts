@@ -69,7 +69,7 @@ describe("compaction sweep", () => {
     const broker = testBroker();
     const text = (s: string) => new TextEncoder().encode(s);
     for (const [name, policy] of [["changelog", "compact"], ["both", "compact,delete"]] as const) {
-      await broker.engine.createTopic({ name, partitionCount: 1, replicationFactor: 1, configs: { "cleanup.policy": policy, "retention.ms": "60000" } });
+      await broker.engine.createTopic({ name, partitionCount: 1, replicationFactor: 1, configs: { "cleanup.policy": policy, "retention.ms": "70000" } });
       for (let i = 0; i < 6; i++) {
         const timestamp = Date.now() - 120_000 + i * 20_000;
         const bytes = encodeBatch([{ key: text(`k${i % 2}`), value: text(`v${i}`), timestamp }]);
@@ -80,7 +80,7 @@ describe("compaction sweep", () => {
     const read = await broker.engine.read("changelog", 0, 0, 1 << 20);
     // k1's latest is offset 3 within the cleanable range: the last batch (5) is never compacted
     expect(read.errorCode === 0 ? read.batches.map((b) => b.baseOffset) : read.errorCode).toEqual([3, 4, 5]);
-    // retention first: batches older than a minute (offsets 0-2) go, then compaction
+    // retention first: batches older than 70 s (offsets 0-2) go, then compaction
     expect(await broker.engine.offsets("both", 0)).toMatchObject({ logStartOffset: 3 });
   });
 });
