@@ -15,6 +15,7 @@ export default defineHandler<InitProducerIdRequest, InitProducerIdResponse>({
   api: InitProducerIdApi,
   minVersion: 0,
   maxVersion: 5,
+  ordered: true,
   async handle(request, { broker, apiVersion }) {
     const failed = (errorCode: number): InitProducerIdResponse => ({ throttleTimeMs: 0, errorCode: fencedFor(errorCode, apiVersion, 4), producerId: -1n, producerEpoch: -1 });
     const held = { producerId: Number(request.producerId), producerEpoch: request.producerEpoch };

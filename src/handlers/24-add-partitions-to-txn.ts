@@ -38,6 +38,7 @@ export default defineHandler<AddPartitionsToTxnRequest, AddPartitionsToTxnRespon
   api: AddPartitionsToTxnApi,
   minVersion: 0,
   maxVersion: 3,
+  ordered: true,
   async handle(request, { broker, apiVersion }) {
     const topics = request.v3AndBelowTopics;
     try {

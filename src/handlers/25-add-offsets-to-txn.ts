@@ -12,6 +12,7 @@ export default defineHandler<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse>({
   api: AddOffsetsToTxnApi,
   minVersion: 0,
   maxVersion: 4,
+  ordered: true,
   async handle(request, { broker, apiVersion }) {
     const errorCode = await addToTransaction(transactionContext(broker), request.transactionalId, Number(request.producerId), request.producerEpoch, { partitions: [], groupId: request.groupId });
     return { throttleTimeMs: 0, errorCode: fencedFor(errorCode, apiVersion, 2) };

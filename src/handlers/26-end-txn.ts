@@ -13,6 +13,7 @@ export default defineHandler<EndTxnRequest, EndTxnResponse>({
   api: EndTxnApi,
   minVersion: 0,
   maxVersion: 4,
+  ordered: true,
   async handle(request, { broker, apiVersion }) {
     const errorCode = await endTransaction(transactionContext(broker), request.transactionalId, Number(request.producerId), request.producerEpoch, request.committed);
     return { throttleTimeMs: 0, errorCode: fencedFor(errorCode, apiVersion, 2) };

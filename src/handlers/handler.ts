@@ -44,7 +44,7 @@ export interface Handler<Request, Response> {
   readonly serial?: boolean;
   /**
    * The whole request takes effect after the connection's earlier `ordered` requests, of any API,
-   * have finished (OffsetCommit, LeaveGroup, config and topic changes): a client's pipelined
+   * have finished (OffsetCommit, LeaveGroup, the transaction APIs, config and topic changes): a client's pipelined
    * changes apply in the order it sent them.
    */
   readonly ordered?: boolean;
