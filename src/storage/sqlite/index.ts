@@ -14,14 +14,17 @@ import type {
   ClientQuota,
   ClientQuotaAlteration,
   CommittedOffset,
+  CompactionPolicy,
   CreateTopicResult,
   Engine,
   GroupWriteResult,
+  LogStartResult,
   PartitionOffsets,
   ProducerIdRequest,
   ProducerIdResult,
   ProducerSnapshot,
   ReadResult,
+  RetentionPolicy,
   StoredBatch,
   StoredGroup,
   StoredTransaction,
@@ -44,6 +47,7 @@ import * as markers from "./markers.ts";
 import * as producers from "./producers.ts";
 import * as quotas from "./quotas.ts";
 import * as records from "./records.ts";
+import * as retention from "./retention.ts";
 import { Statements, type TopicRow } from "./statements.ts";
 import * as topics from "./topics.ts";
 import * as transactions from "./transactions.ts";
@@ -166,6 +170,18 @@ class SqliteEngine implements Engine {
 
   read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult> {
     return this.read_("read", () => records.read(this.s, topic, partition, fetchOffset, maxBytes));
+  }
+
+  deleteRecords(topic: string, partition: number, offset: number): Promise<LogStartResult> {
+    return this.write("delete records", () => retention.deleteRecords(this.s, topic, partition, offset));
+  }
+
+  applyRetention(topic: string, partition: number, policy: RetentionPolicy): Promise<LogStartResult> {
+    return this.write("apply retention", () => retention.applyRetention(this.s, topic, partition, policy));
+  }
+
+  compact(topic: string, partition: number, policy: CompactionPolicy): Promise<{ errorCode: 0; removedRecords: number } | { errorCode: FailureCode }> {
+    return this.write("compact", () => retention.compact(this.s, topic, partition, policy));
   }
 
   abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {

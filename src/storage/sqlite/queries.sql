@@ -187,3 +187,30 @@ ON CONFLICT (transactional_id) DO UPDATE SET version = excluded.version, state =
 
 -- name: delete-transaction
 DELETE FROM transactions WHERE transactional_id = ?
+
+-- name: raise-log-start-offset
+-- logStartOffset only rises, whoever raises it last.
+UPDATE watermark SET log_start_offset = max(log_start_offset, ?) WHERE topic = ? AND partition = ?
+RETURNING log_start_offset
+
+-- name: delete-batches-below
+DELETE FROM batch WHERE topic = ? AND partition = ? AND last_offset < ?
+
+-- name: delete-aborted-below
+DELETE FROM aborted_txn WHERE topic = ? AND partition = ? AND last_offset < ?
+
+-- name: batch-summaries
+SELECT base_offset, last_offset, max_timestamp, length(bytes) AS size_bytes FROM batch
+WHERE topic = ? AND partition = ? AND last_offset >= ?
+ORDER BY base_offset
+
+-- name: batches-through
+SELECT base_offset, last_offset, max_timestamp, bytes FROM batch
+WHERE topic = ? AND partition = ? AND last_offset >= ? AND last_offset <= ?
+ORDER BY base_offset
+
+-- name: replace-batch-bytes
+UPDATE batch SET bytes = ? WHERE topic = ? AND partition = ? AND base_offset = ?
+
+-- name: delete-batch
+DELETE FROM batch WHERE topic = ? AND partition = ? AND base_offset = ?

@@ -72,6 +72,8 @@ export function read(s: Statements, topic: string, partition: number, fetchOffse
   const start = s.get<{ base_offset: number | null }>("batch-start", topicId, partition, fetchOffset)?.base_offset ?? fetchOffset;
   let total = 0;
   for (const row of s.iterate<BatchRow>("batches-from", topicId, partition, start)) {
+    // compaction may have removed the batch that held fetchOffset: start at the next one
+    if (row.last_offset < fetchOffset) continue;
     total += row.bytes.byteLength;
     if (batches.length > 0 && total > maxBytes) break;
     batches.push(storedBatch(row));

@@ -52,6 +52,13 @@ const NAMES = [
   "next-transaction-version",
   "upsert-transaction",
   "delete-transaction",
+  "raise-log-start-offset",
+  "delete-batches-below",
+  "delete-aborted-below",
+  "batch-summaries",
+  "batches-through",
+  "replace-batch-bytes",
+  "delete-batch",
 ] as const;
 
 export type StatementName = (typeof NAMES)[number];
