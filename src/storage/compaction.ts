@@ -4,7 +4,7 @@
 // older than delete.retention.ms; records of aborted transactions go (and never count as a key's
 // latest). Control batches (markers) stay. Records without a key stay.
 
-import { decodeBatch, filterRecords, readBatchHeader } from "../protocol/records/index.ts";
+import { filterRecords, readBatchHeader, type RecordSpan, recordSpans } from "../protocol/records/index.ts";
 import type { AbortedTransaction, CompactionPolicy, StoredBatch } from "./engine.ts";
 
 /** A batch the plan changes: new bytes, or null to remove it entirely. */
@@ -33,8 +33,11 @@ export function cleanableEnd(batches: readonly Pick<StoredBatch, "lastOffset" | 
   return end;
 }
 
-function keyOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+const latin1 = new TextDecoder("latin1");
+
+/** latin1 maps each byte to one character: distinct keys, distinct strings. */
+function keyOf(records: Uint8Array, r: RecordSpan): string {
+  return latin1.decode(records.subarray(r.keyAt, r.keyAt + r.keyLength));
 }
 
 function abortedAt(aborted: readonly AbortedTransaction[], producerId: number, offset: number): boolean {
@@ -43,27 +46,39 @@ function abortedAt(aborted: readonly AbortedTransaction[], producerId: number, o
 
 /** The rewrites that compact `batches` (the cleanable range, in offset order). */
 export function planCompaction(batches: readonly StoredBatch[], aborted: readonly AbortedTransaction[], policy: CompactionPolicy): CompactionPlan {
-  const decoded = batches.map((b) => ({ batch: b, header: readBatchHeader(b.bytes) }));
-  const latest = new Map<string, number>();
-  const isAborted = (h: (typeof decoded)[number]["header"], baseOffset: number) => h.isTransactional && abortedAt(aborted, h.producerId, baseOffset);
-  for (const { batch, header } of decoded) {
-    if (header.isControl || isAborted(header, batch.baseOffset)) continue;
-    for (const r of decodeBatch(batch.bytes, { verifyCrc: false }).records) if (r.key !== null) latest.set(keyOf(r.key), r.offset);
+  const decoded = batches.map((batch) => {
+    const header = readBatchHeader(batch.bytes);
+    const dropped = header.isTransactional && abortedAt(aborted, header.producerId, batch.baseOffset);
+    // control batches are never read: markers stay
+    return { batch, dropped, parts: header.isControl ? null : recordSpans(batch.bytes) };
+  });
+  // newest first: the first record of a key met is its latest
+  const seen = new Set<string>();
+  const kept = decoded.map(() => [] as boolean[]);
+  for (let b = decoded.length - 1; b >= 0; b--) {
+    const { dropped, parts } = decoded[b]!;
+    if (dropped || parts === null) continue;
+    const keep = (kept[b] = new Array<boolean>(parts.spans.length));
+    for (let i = parts.spans.length - 1; i >= 0; i--) {
+      const r = parts.spans[i]!;
+      if (r.keyLength < 0) {
+        keep[i] = true;
+        continue;
+      }
+      const key = keyOf(parts.records, r);
+      keep[i] = !seen.has(key) && !(r.valueIsNull && r.timestamp < policy.tombstonesBefore);
+      seen.add(key);
+    }
   }
   const rewrites: BatchRewrite[] = [];
   let removedRecords = 0;
-  for (const { batch, header } of decoded) {
-    if (header.isControl) continue;
-    const aborted = isAborted(header, batch.baseOffset);
-    const bytes = filterRecords(batch.bytes, (r) => {
-      if (aborted) return false;
-      if (r.key === null) return true;
-      if (latest.get(keyOf(r.key)) !== r.offset) return false;
-      return !(r.value === null && r.timestamp < policy.tombstonesBefore);
-    });
-    if (bytes === batch.bytes) continue;
-    removedRecords += header.recordCount - (bytes === null ? 0 : readBatchHeader(bytes).recordCount);
+  decoded.forEach(({ batch, parts }, b) => {
+    if (parts === null) return;
+    const keep = kept[b]!;
+    const bytes = filterRecords(batch.bytes, (_, i) => keep[i] === true, parts);
+    if (bytes === batch.bytes) return;
+    removedRecords += parts.spans.length - (bytes === null ? 0 : readBatchHeader(bytes).recordCount);
     rewrites.push({ baseOffset: batch.baseOffset, bytes });
-  }
+  });
   return { rewrites, removedRecords };
 }

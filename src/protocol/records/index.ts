@@ -11,4 +11,4 @@ export { assignOffsetDeltas } from "./assign-offsets.ts";
 export { scanBatch, scanRecords, type RecordFault, type RecordFaultKind, type RecordsScan, type ScanBatchOptions, type ScanRecordsOptions, type TimestampRules } from "./scan.ts";
 export { splitBatches, type SplitBatches } from "./split.ts";
 export { validateBatch } from "./validate.ts";
-export { filterRecords } from "./filter.ts";
+export { type BatchSpans, filterRecords, type RecordSpan, recordSpans } from "./filter.ts";

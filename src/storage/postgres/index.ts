@@ -10,14 +10,17 @@ import type {
   ClientQuota,
   ClientQuotaAlteration,
   CommittedOffset,
+  CompactionPolicy,
   CreateTopicResult,
   Engine,
   GroupWriteResult,
+  LogStartResult,
   PartitionOffsets,
   ProducerIdRequest,
   ProducerIdResult,
   ProducerSnapshot,
   ReadResult,
+  RetentionPolicy,
   StoredBatch,
   StoredGroup,
   StoredTransaction,
@@ -33,6 +36,7 @@ import { StorageError } from "../engine.ts";
 import { AppendNotifier, partitionKey } from "../memory/notifier.ts";
 import { ErrorCodes, type ErrorCode, type FailureCode } from "../../protocol/errors.ts";
 import { append } from "./append.ts";
+import { compact, type CompactResult } from "./compaction.ts";
 import { asStorageError, connect, describeUrl, guarded, query, type Db } from "./connect.ts";
 import * as groups from "./groups.ts";
 import { migrate } from "./migrate.ts";
@@ -41,6 +45,7 @@ import { producerSnapshots } from "./producer-states.ts";
 import * as producers from "./producers.ts";
 import * as quotas from "./quotas.ts";
 import { batchByTimestamp, read } from "./read.ts";
+import * as retention from "./retention.ts";
 import * as topics from "./topics.ts";
 import * as transactions from "./transactions.ts";
 
@@ -150,6 +155,18 @@ class PostgresEngine implements Engine {
 
   batchByTimestamp(topic: string, partition: number, q: TimestampQuery): Promise<StoredBatch | null> {
     return this.run("list offsets", () => batchByTimestamp(this.db, topic, partition, q));
+  }
+
+  deleteRecords(topic: string, partition: number, offset: number): Promise<LogStartResult> {
+    return this.run("delete records", () => retention.deleteRecords(this.db, topic, partition, offset));
+  }
+
+  applyRetention(topic: string, partition: number, policy: RetentionPolicy): Promise<LogStartResult> {
+    return this.run("apply retention", () => retention.applyRetention(this.db, topic, partition, policy));
+  }
+
+  compact(topic: string, partition: number, policy: CompactionPolicy): Promise<CompactResult> {
+    return this.run("compact", () => compact(this.db, topic, partition, policy));
   }
 
   async waitForAppend(partitions: readonly TopicPartition[], timeoutMs: number, signal?: AbortSignal): Promise<void> {

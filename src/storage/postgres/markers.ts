@@ -10,7 +10,7 @@ import { afterTxnMarker, checkTxnMarker } from "../producer-state.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
 import { storeBatch } from "./append.ts";
 import { batchRows } from "./batch-rows.ts";
-import { query, type Db } from "./connect.ts";
+import { query, type Db, type Queryable } from "./connect.ts";
 import { lockProducer, stateParams } from "./producer-states.ts";
 
 interface AbortedRow {
@@ -46,7 +46,7 @@ export async function writeTxnMarker(db: Db, topic: string, partition: number, m
   });
 }
 
-export async function abortedTransactions(db: Db, topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {
+export async function abortedTransactions(db: Queryable, topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {
   const rows = await query<AbortedRow>(db, "aborted-transactions", [topic, partition, fromOffset, toOffset]);
   return rows.map((r) => ({ producerId: r.producer_id, firstOffset: r.first_offset, lastOffset: r.last_offset }));
 }

@@ -50,7 +50,7 @@ returning topic_id
 
 -- name: watermark
 -- The lastStableOffset is the first offset of the oldest open transaction (producer_state_open_txn).
-select w.log_start_offset, w.high_watermark,
+select w.topic_id, w.log_start_offset, w.high_watermark,
   coalesce((select min(ps.current_txn_first_offset) from tansu.producer_state ps
             where ps.topic_id = w.topic_id and ps.partition = w.partition and ps.current_txn_first_offset is not null),
            w.high_watermark) as last_stable_offset
@@ -197,6 +197,69 @@ select c.base_offset, c.last_offset, c.size, c.partition_leader_epoch, c.attribu
 from c left join tansu.record r on c.bytes is null and r.topic_id = c.topic_id and r.partition = c.partition
   and r."offset" between c.base_offset and c.last_offset
 order by r."offset"
+
+-- name: batch-summaries
+-- The partition's batches from the one holding $3 on, in offset order (retention and compaction).
+select base_offset, last_offset, max_timestamp, size from tansu.batch
+where topic_id = $1::uuid and partition = $2::integer and last_offset >= $3::bigint
+order by base_offset
+
+-- name: batches-through
+-- Batches with last_offset in [$3, $4], and the records of those stored as rows only.
+with c as (
+  select b.* from tansu.batch b
+  where b.topic_id = $1::uuid and b.partition = $2::integer and b.last_offset between $3::bigint and $4::bigint
+)
+select c.base_offset, c.last_offset, c.size, c.partition_leader_epoch, c.attributes, c.last_offset_delta,
+  c.base_timestamp, c.max_timestamp, c.producer_id, c.producer_epoch, c.base_sequence, c.record_count, c.bytes,
+  r."offset", (extract(epoch from r."timestamp") * 1000)::bigint as "timestamp", r.key, r.value, r.headers::text as headers
+from c left join tansu.record r on c.bytes is null and r.topic_id = c.topic_id and r.partition = c.partition
+  and r."offset" between c.base_offset and c.last_offset
+order by c.base_offset, r."offset"
+
+-- name: raise-log-start-offset
+-- Raises logStartOffset to $3 unless it is already higher, and deletes the batches wholly below it
+-- (with their records) and the aborted transactions that end below it.
+with w as (
+  update tansu.watermark set log_start_offset = greatest(log_start_offset, $3::bigint)
+  where topic_id = $1::uuid and partition = $2::integer
+  returning log_start_offset
+), b as (
+  delete from tansu.batch b using w
+  where b.topic_id = $1::uuid and b.partition = $2::integer and b.last_offset < w.log_start_offset
+  returning b.last_offset
+), r as (
+  delete from tansu.record
+  where topic_id = $1::uuid and partition = $2::integer and "offset" <= (select max(last_offset) from b)
+), a as (
+  delete from tansu.aborted_transaction x using w
+  where x.topic_id = $1::uuid and x.partition = $2::integer and x.last_offset < w.log_start_offset
+)
+select log_start_offset from w
+
+-- name: lock-compaction
+-- One compaction of a partition at a time, across brokers; appends and reads do not wait on it.
+select pg_advisory_xact_lock(hashtextextended('tansu.compact:' || $2::integer || ':' || $1, 0))
+
+-- name: delete-batch
+with b as (
+  delete from tansu.batch
+  where topic_id = $1::uuid and partition = $2::integer and base_offset = $3::bigint
+  returning base_offset, last_offset
+)
+delete from tansu.record r using b
+where r.topic_id = $1::uuid and r.partition = $2::integer and r."offset" between b.base_offset and b.last_offset
+
+-- name: replace-batch-bytes
+-- Only a batch still there is updated; the records not kept ($6: their offsets, '{…}') go.
+with b as (
+  update tansu.batch set bytes = $4::bytea, size = length($4::bytea), record_count = $5::integer
+  where topic_id = $1::uuid and partition = $2::integer and base_offset = $3::bigint
+  returning base_offset, last_offset
+)
+delete from tansu.record r using b
+where r.topic_id = $1::uuid and r.partition = $2::integer and r."offset" between b.base_offset and b.last_offset
+  and r."offset" <> all($6::text::bigint[])
 
 -- name: next-producer-id
 select nextval('tansu.producer_id_seq') as producer_id

@@ -8,7 +8,7 @@ import { ErrorCodes } from "../../protocol/errors.ts";
 import { query, type Db } from "./connect.ts";
 import { rebuildBatch, type RecordRow, type StoredHeader } from "./rebuild.ts";
 
-interface BatchRecordRow {
+export interface BatchRecordRow {
   base_offset: number | null;
   last_offset: number;
   size: number;
@@ -63,7 +63,7 @@ export async function batchByTimestamp(db: Db, topic: string, partition: number,
 }
 
 /** Groups rows (ordered by base offset, then offset) into batches. */
-function assemble(rows: readonly BatchRecordRow[]): StoredBatch[] {
+export function assemble(rows: readonly BatchRecordRow[]): StoredBatch[] {
   const batches: StoredBatch[] = [];
   let i = 0;
   while (i < rows.length) {
