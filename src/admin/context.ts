@@ -1,6 +1,7 @@
 // What the admin endpoints read: the broker's configuration, its storage and its counters.
 
 import type { BrokerConfig } from "../config.ts";
+import type { CleanupProgress } from "../retention/progress.ts";
 import type { Engine } from "../storage/engine.ts";
 import type { BrokerMetrics } from "./metrics/registry.ts";
 
@@ -8,6 +9,8 @@ export interface AdminContext {
   readonly config: BrokerConfig;
   readonly engine: Engine;
   readonly metrics: BrokerMetrics;
+  /** What this broker's retention checks last found and did. */
+  readonly cleanup: CleanupProgress;
 }
 
 /** Storage calls made for an HTTP request give up after this long (the request answers 503). */

@@ -1,11 +1,20 @@
-// GET /api/topics: every topic. GET /api/topics/:name: one topic with each partition's offsets.
+// GET /api/topics: every topic. GET /api/topics/:name: one topic with each partition's offsets,
+// the bytes its batches take in the store, and what this broker's retention checks last did.
 
 import type { Hono } from "hono/tiny";
 import { errorName } from "../protocol/errors.ts";
+import type { PartitionProgress } from "../retention/progress.ts";
 import type { TopicInfo } from "../storage/engine.ts";
 import { type AdminContext, withDeadline } from "./context.ts";
 
 const summary = (t: TopicInfo) => ({ name: t.name, topicId: t.topicId, partitions: t.partitionCount, replicationFactor: t.replicationFactor, configs: t.configs });
+
+/** null until this broker's first retention check of the partition. */
+function cleanupView(p: PartitionProgress | undefined) {
+  if (p === undefined) return null;
+  const compaction = p.lastCompactionMs === null ? null : { passes: p.compactionRuns, removedRecords: p.removedRecords, lastPassMs: Math.round(p.lastCompactionMs) };
+  return { checkedAt: new Date(p.checkedAt).toISOString(), compaction };
+}
 
 export function topicRoutes(app: Hono, ctx: AdminContext): void {
   app.get("/api/topics", async (c) => {
@@ -19,9 +28,11 @@ export function topicRoutes(app: Hono, ctx: AdminContext): void {
     const partitions = await withDeadline(
       Promise.all(
         Array.from({ length: topic.partitionCount }, async (_, partition) => {
-          const o = await ctx.engine.offsets(topic.name, partition);
+          const [o, r] = await Promise.all([ctx.engine.offsets(topic.name, partition), ctx.engine.retained(topic.name, partition)]);
           if (o.errorCode !== 0) return { partition, error: errorName(o.errorCode) };
-          return { partition, logStartOffset: o.logStartOffset, highWatermark: o.highWatermark, lastStableOffset: o.lastStableOffset };
+          if (r.errorCode !== 0) return { partition, error: errorName(r.errorCode) };
+          const offsets = { logStartOffset: o.logStartOffset, highWatermark: o.highWatermark, lastStableOffset: o.lastStableOffset };
+          return { partition, ...offsets, retainedBytes: r.retainedBytes, batches: r.batchCount, cleanup: cleanupView(ctx.cleanup.get(topic.name, partition)) };
         }),
       ),
     );

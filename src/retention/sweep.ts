@@ -1,31 +1,61 @@
 // What every broker does every log.retention.check.interval.ms: apply each topic's cleanup policy
-// to each of its partitions. Engines make every step safe with any number of brokers doing the
-// same at once (logStartOffset only rises; compaction swaps by compare-and-swap or row conditions).
+// to each of its partitions, then note where the partition stands (CleanupProgress). Engines make
+// every step safe with any number of brokers doing the same at once (logStartOffset only rises;
+// compaction swaps by compare-and-swap or row conditions).
 
 import type { BrokerConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
-import type { Engine } from "../storage/engine.ts";
+import type { CompactionPolicy, Engine } from "../storage/engine.ts";
 import { cleanupPolicy } from "./policy.ts";
+import { type CleanupProgress, progressKey } from "./progress.ts";
 
 export interface RetentionContext {
   engine: Engine;
   log: Logger;
   config: BrokerConfig;
+  progress?: CleanupProgress;
 }
 
 export async function sweepRetention(ctx: RetentionContext): Promise<void> {
+  const live = new Set<string>();
   for (const topic of await ctx.engine.listTopics()) {
     const policy = cleanupPolicy(ctx.config, topic, Date.now());
     for (let partition = 0; partition < topic.partitionCount; partition++) {
+      live.add(progressKey(topic.name, partition));
       if (policy.retention !== null) {
         const r = await ctx.engine.applyRetention(topic.name, partition, policy.retention);
         if (r.errorCode !== 0) ctx.log.debug("retention skipped", { topic: topic.name, partition, errorCode: r.errorCode });
       }
-      if (policy.compaction !== null) {
-        const r = await ctx.engine.compact(topic.name, partition, policy.compaction);
-        if (r.errorCode !== 0) ctx.log.debug("compaction skipped", { topic: topic.name, partition, errorCode: r.errorCode });
-        else if (r.removedRecords > 0) ctx.log.debug("compacted", { topic: topic.name, partition, removedRecords: r.removedRecords });
-      }
+      if (policy.compaction !== null) await compact(ctx, topic.name, partition, policy.compaction);
+      await note(ctx, topic.name, partition);
     }
   }
+  ctx.progress?.keepOnly(live);
+}
+
+async function compact(ctx: RetentionContext, topic: string, partition: number, policy: CompactionPolicy): Promise<void> {
+  const t0 = performance.now();
+  const r = await ctx.engine.compact(topic, partition, policy);
+  if (r.errorCode !== 0) {
+    ctx.log.debug("compaction skipped", { topic, partition, errorCode: r.errorCode });
+    return;
+  }
+  if (r.removedRecords > 0) ctx.log.debug("compacted", { topic, partition, removedRecords: r.removedRecords });
+  const p = ctx.progress?.entry(topic, partition);
+  if (p === undefined) return;
+  p.compactionRuns++;
+  p.removedRecords += r.removedRecords;
+  p.lastCompactionMs = performance.now() - t0;
+}
+
+async function note(ctx: RetentionContext, topic: string, partition: number): Promise<void> {
+  if (ctx.progress === undefined) return;
+  const [offsets, retained] = await Promise.all([ctx.engine.offsets(topic, partition), ctx.engine.retained(topic, partition)]);
+  if (offsets.errorCode !== 0 || retained.errorCode !== 0) return;
+  const p = ctx.progress.entry(topic, partition);
+  p.logStartOffset = offsets.logStartOffset;
+  p.highWatermark = offsets.highWatermark;
+  p.retainedBytes = retained.retainedBytes;
+  p.batchCount = retained.batchCount;
+  p.checkedAt = Date.now();
 }

@@ -117,6 +117,9 @@ export interface CompactionPolicy {
   tombstonesBefore: number;
 }
 
+/** What a partition's batches take in the store (the admin port's retained bytes). */
+export type RetainedResult = { errorCode: 0; retainedBytes: number; batchCount: number } | { errorCode: FailureCode };
+
 /** The partition's logStartOffset after DeleteRecords or retention. */
 export type LogStartResult = { errorCode: 0; logStartOffset: number } | { errorCode: FailureCode };
 
@@ -307,6 +310,8 @@ export interface Engine {
    * partition before or after, never between.
    */
   compact(topic: string, partition: number, policy: CompactionPolicy): Promise<{ errorCode: 0; removedRecords: number } | { errorCode: FailureCode }>;
+  /** Bytes of the batches the partition keeps (as produced, or as compaction rewrote them) and their number. */
+  retained(topic: string, partition: number): Promise<RetainedResult>;
 
   // Producers
   initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult>;

@@ -5,6 +5,7 @@ import { Histogram } from "../../src/admin/metrics/histogram.ts";
 import { metricsObserver } from "../../src/admin/metrics/observe.ts";
 import { BrokerMetrics } from "../../src/admin/metrics/registry.ts";
 import { renderMetrics } from "../../src/admin/metrics/render.ts";
+import { CleanupProgress } from "../../src/retention/progress.ts";
 import { encodeBatch } from "../../src/protocol/records/index.ts";
 import { openMemoryEngine } from "../../src/storage/memory/index.ts";
 import { parseMetrics, sample } from "../support/prometheus.ts";
@@ -31,7 +32,7 @@ test("Produce counts stored partitions only; every errorCode in a response count
   expect(m.producedRecords).toBe(14);
   observer.requestHandled(3, "Metadata", 12, {}, { topics: [{ errorCode: 3, partitions: [{ errorCode: 3 }, { errorCode: 0 }] }], records: new Uint8Array([1]) }, 0.001);
   observer.requestHandled(3, "Metadata", 12, {}, undefined, 0.001);
-  const s = parseMetrics(renderMetrics(m, null));
+  const s = parseMetrics(renderMetrics(m, null, new CleanupProgress()));
   expect(sample(s, "tansu_request_errors_total", { error: "NOT_LEADER_OR_FOLLOWER" })).toBe(1);
   expect(sample(s, "tansu_request_errors_total", { error: "UNKNOWN_TOPIC_OR_PARTITION", code: "3" })).toBe(2);
   expect(sample(s, "tansu_request_errors_total", { error: "UNKNOWN_SERVER_ERROR", code: "-1" })).toBe(1);
@@ -54,7 +55,7 @@ test("histogram buckets are inclusive upper bounds; rendering is cumulative", ()
   expect([h.counts[0], h.counts[1], h.counts[h.counts.length - 1], h.count]).toEqual([1, 1, 1, 3]);
   const m = new BrokerMetrics();
   m.storageLatency.set("append", h);
-  const s = parseMetrics(renderMetrics(m, { byState: new Map([["Stable", 2]]), members: 5 }));
+  const s = parseMetrics(renderMetrics(m, { byState: new Map([["Stable", 2]]), members: 5 }, new CleanupProgress()));
   expect(sample(s, "tansu_storage_duration_seconds_bucket", { operation: "append", le: "0.001" })).toBe(2);
   expect(sample(s, "tansu_storage_duration_seconds_bucket", { operation: "append", le: "+Inf" })).toBe(3);
   expect([sample(s, "tansu_groups", { state: "Stable" }), sample(s, "tansu_group_members")]).toEqual([2, 5]);

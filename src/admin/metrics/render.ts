@@ -1,6 +1,7 @@
 // Prometheus text exposition format 0.0.4: # HELP and # TYPE lines, then one line per series.
 
 import { errorName } from "../../protocol/errors.ts";
+import type { CleanupProgress, PartitionProgress } from "../../retention/progress.ts";
 import { type Histogram, LATENCY_BUCKETS } from "./histogram.ts";
 import { type BrokerMetrics, VERSION_SLOTS } from "./registry.ts";
 
@@ -64,7 +65,25 @@ function requests(out: Exposition, m: BrokerMetrics): void {
   });
 }
 
-export function renderMetrics(m: BrokerMetrics, groups: GroupCounts | null): string {
+function partitions(out: Exposition, cleanup: CleanupProgress): void {
+  const gauges = [
+    ["tansu_partition_log_start_offset", "logStartOffset", (p: PartitionProgress) => p.logStartOffset],
+    ["tansu_partition_high_watermark", "high watermark", (p: PartitionProgress) => p.highWatermark],
+    ["tansu_partition_retained_bytes", "bytes of the batches kept in the store", (p: PartitionProgress) => p.retainedBytes],
+  ] as const;
+  const all = [...cleanup.all()];
+  for (const [name, what, value] of gauges) {
+    out.family(name, "gauge", `Each partition's ${what} at this broker's last retention check.`);
+    for (const p of all) out.sample(name, value(p), [["topic", p.topic], ["partition", String(p.partition)]]);
+  }
+  const compacted = all.filter((p) => p.lastCompactionMs !== null);
+  out.family("tansu_compaction_passes_total", "counter", "Compaction passes over a partition by this broker.");
+  for (const p of compacted) out.sample("tansu_compaction_passes_total", p.compactionRuns, [["topic", p.topic], ["partition", String(p.partition)]]);
+  out.family("tansu_compaction_removed_records_total", "counter", "Records removed by this broker's compaction passes.");
+  for (const p of compacted) out.sample("tansu_compaction_removed_records_total", p.removedRecords, [["topic", p.topic], ["partition", String(p.partition)]]);
+}
+
+export function renderMetrics(m: BrokerMetrics, groups: GroupCounts | null, cleanup: CleanupProgress): string {
   const out = new Exposition();
   out.family("tansu_connections_open", "gauge", "Kafka client connections open now.").sample("tansu_connections_open", m.connectionsOpen);
   out.family("tansu_connections_total", "counter", "Kafka client connections accepted.").sample("tansu_connections_total", m.connectionsTotal);
@@ -80,6 +99,7 @@ export function renderMetrics(m: BrokerMetrics, groups: GroupCounts | null): str
     for (const [state, n] of groups.byState) out.sample("tansu_groups", n, [["state", state]]);
     out.family("tansu_group_members", "gauge", "Members of all consumer groups.").sample("tansu_group_members", groups.members);
   }
+  partitions(out, cleanup);
   out.family("process_resident_memory_bytes", "gauge", "Resident set size in bytes.").sample("process_resident_memory_bytes", process.memoryUsage.rss());
   const cpu = process.cpuUsage();
   out.family("process_cpu_seconds_total", "counter", "User and system CPU time in seconds.").sample("process_cpu_seconds_total", (cpu.user + cpu.system) / 1e6);

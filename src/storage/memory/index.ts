@@ -18,6 +18,7 @@ import type {
   ProducerIdResult,
   ProducerSnapshot,
   ReadResult,
+  RetainedResult,
   RetentionPolicy,
   StoredBatch,
   StoredGroup,
@@ -108,6 +109,10 @@ class MemoryEngine implements Engine {
 
   async compact(topic: string, partition: number, policy: CompactionPolicy): Promise<{ errorCode: 0; removedRecords: number } | { errorCode: FailureCode }> {
     return this.topics.partition(topic, partition)?.compact(policy) ?? unknownPartition();
+  }
+
+  async retained(topic: string, partition: number): Promise<RetainedResult> {
+    return this.topics.partition(topic, partition)?.retained() ?? unknownPartition();
   }
 
   async abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {

@@ -99,6 +99,10 @@ export class PartitionLog {
     return { errorCode: 0, removedRecords: plan.removedRecords };
   }
 
+  retained(): { errorCode: 0; retainedBytes: number; batchCount: number } {
+    return { errorCode: 0, retainedBytes: this.batches.reduce((n, b) => n + b.bytes.byteLength, 0), batchCount: this.batches.length };
+  }
+
   /** Batches wholly below the new logStartOffset go; the one it falls inside stays whole. */
   private raiseLogStartOffset(offset: number): void {
     if (offset <= this.logStartOffset) return;

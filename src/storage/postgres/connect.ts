@@ -58,6 +58,7 @@ const NAMES = [
   "batch-at-or-after",
   "batch-max-timestamp",
   "batch-summaries",
+  "retained",
   "batches-through",
   "raise-log-start-offset",
   "lock-compaction",

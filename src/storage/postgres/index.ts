@@ -20,6 +20,7 @@ import type {
   ProducerIdResult,
   ProducerSnapshot,
   ReadResult,
+  RetainedResult,
   RetentionPolicy,
   StoredBatch,
   StoredGroup,
@@ -167,6 +168,10 @@ class PostgresEngine implements Engine {
 
   compact(topic: string, partition: number, policy: CompactionPolicy): Promise<CompactResult> {
     return this.run("compact", () => compact(this.db, topic, partition, policy));
+  }
+
+  retained(topic: string, partition: number): Promise<RetainedResult> {
+    return this.run("retained", () => retention.retained(this.db, topic, partition));
   }
 
   async waitForAppend(partitions: readonly TopicPartition[], timeoutMs: number, signal?: AbortSignal): Promise<void> {

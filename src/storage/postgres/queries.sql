@@ -204,6 +204,10 @@ select base_offset, last_offset, max_timestamp, size from tansu.batch
 where topic_id = $1::uuid and partition = $2::integer and last_offset >= $3::bigint
 order by base_offset
 
+-- name: retained
+select count(*)::integer as batch_count, coalesce(sum(size), 0)::bigint as retained_bytes from tansu.batch
+where topic_id = $1::uuid and partition = $2::integer
+
 -- name: batches-through
 -- Batches with last_offset in [$3, $4], and the records of those stored as rows only.
 with c as (

@@ -3,7 +3,7 @@
 // racing each other (or appends) never lower it, and deletes what falls below it in the same
 // statement.
 
-import type { LogStartResult, PartitionOffsets, RetentionPolicy } from "../engine.ts";
+import type { LogStartResult, PartitionOffsets, RetainedResult, RetentionPolicy } from "../engine.ts";
 import { deleteRecordsTarget, retentionStart, type BatchSummary } from "../retention.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
 import { query, type Queryable } from "./connect.ts";
@@ -67,4 +67,11 @@ async function raiseLogStartOffset(db: Queryable, topicId: string, partition: nu
   // the topic was deleted meanwhile
   if (row === undefined) return unknownPartition;
   return { errorCode: 0, logStartOffset: row.log_start_offset };
+}
+
+export async function retained(db: Queryable, topic: string, partition: number): Promise<RetainedResult> {
+  const found = await partitionOffsets(db, topic, partition);
+  if (found === null) return unknownPartition;
+  const [row] = await query<{ batch_count: number; retained_bytes: number }>(db, "retained", [found.topicId, partition]);
+  return { errorCode: 0, retainedBytes: row?.retained_bytes ?? 0, batchCount: row?.batch_count ?? 0 };
 }

@@ -24,6 +24,7 @@ import type {
   ProducerIdResult,
   ProducerSnapshot,
   ReadResult,
+  RetainedResult,
   RetentionPolicy,
   StoredBatch,
   StoredGroup,
@@ -182,6 +183,10 @@ class SqliteEngine implements Engine {
 
   compact(topic: string, partition: number, policy: CompactionPolicy): Promise<{ errorCode: 0; removedRecords: number } | { errorCode: FailureCode }> {
     return this.write("compact", () => retention.compact(this.s, topic, partition, policy));
+  }
+
+  retained(topic: string, partition: number): Promise<RetainedResult> {
+    return this.read_("retained", () => retention.retained(this.s, topic, partition));
   }
 
   abortedTransactions(topic: string, partition: number, fromOffset: number, toOffset: number): Promise<AbortedTransaction[]> {

@@ -214,3 +214,7 @@ UPDATE batch SET bytes = ? WHERE topic = ? AND partition = ? AND base_offset = ?
 
 -- name: delete-batch
 DELETE FROM batch WHERE topic = ? AND partition = ? AND base_offset = ?
+
+-- name: retained
+SELECT count(*) AS batch_count, coalesce(sum(length(bytes)), 0) AS retained_bytes FROM batch
+WHERE topic = ? AND partition = ?

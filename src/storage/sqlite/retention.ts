@@ -1,7 +1,7 @@
 // DeleteRecords, time/size retention and compaction of one partition. Each runs inside one write
 // transaction (BEGIN IMMEDIATE), so readers in any process see the partition before or after.
 
-import type { CompactionPolicy, LogStartResult, RetentionPolicy } from "../engine.ts";
+import type { CompactionPolicy, LogStartResult, RetainedResult, RetentionPolicy } from "../engine.ts";
 import { cleanableEnd, planCompaction } from "../compaction.ts";
 import { deleteRecordsTarget, retentionStart, type BatchSummary } from "../retention.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
@@ -49,6 +49,13 @@ export function compact(s: Statements, topic: string, partition: number, policy:
     else s.run("replace-batch-bytes", bytes, found.topicId, partition, baseOffset);
   }
   return { errorCode: 0, removedRecords: plan.removedRecords };
+}
+
+export function retained(s: Statements, topic: string, partition: number): RetainedResult {
+  const found = partitionOffsets(s, topic, partition);
+  if (found === null) return unknown;
+  const row = s.get<{ batch_count: number; retained_bytes: number }>("retained", found.topicId, partition);
+  return { errorCode: 0, retainedBytes: row?.retained_bytes ?? 0, batchCount: row?.batch_count ?? 0 };
 }
 
 /** Batches wholly below the new logStartOffset go; the one it falls inside stays whole. */

@@ -59,6 +59,7 @@ const NAMES = [
   "batches-through",
   "replace-batch-bytes",
   "delete-batch",
+  "retained",
 ] as const;
 
 export type StatementName = (typeof NAMES)[number];

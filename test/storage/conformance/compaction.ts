@@ -58,6 +58,7 @@ export function compactionCases(ctx: ConformanceContext): void {
     expect(decodeBatch(batches[0]!.bytes).header).toMatchObject({ codec: "gzip", recordCount: 1, lastOffsetDelta: 1 });
     // again: nothing left to do
     expect(await other.compact(topic, 0, everything)).toEqual({ errorCode: 0, removedRecords: 0 });
+    expect(await other.retained(topic, 0)).toEqual({ errorCode: 0, retainedBytes: batches.reduce((n, b) => n + b.bytes.byteLength, 0), batchCount: 3 });
   });
 
   test("records newer than compactBefore and young tombstones wait", async () => {

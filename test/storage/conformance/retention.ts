@@ -97,4 +97,15 @@ export function retentionCases(ctx: ConformanceContext): void {
     expect(await startOf(ctx.engine, topic)).toEqual({ logStartOffset: 10, highWatermark: 21 });
     expect((await readAll(other, topic, 0, 10)).map((x) => x.baseOffset)).toEqual([10, 12, 14, 16, 18, 20]);
   });
+
+  test("retained counts the bytes and batches kept; DeleteRecords and compaction lower it", async () => {
+    const topic = await ctx.createTopic("retained");
+    expect(await ctx.engine.retained(topic, 0)).toEqual({ errorCode: 0, retainedBytes: 0, batchCount: 0 });
+    const size = await tenBatches(ctx.engine, topic);
+    const other = await ctx.second();
+    expect(await other.retained(topic, 0)).toEqual({ errorCode: 0, retainedBytes: size * 10, batchCount: 10 });
+    await ctx.engine.deleteRecords(topic, 0, 6);
+    expect(await other.retained(topic, 0)).toEqual({ errorCode: 0, retainedBytes: size * 7, batchCount: 7 });
+    expect((await ctx.engine.retained(topic, 1)).errorCode).toBe(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION);
+  });
 }
