@@ -6,6 +6,7 @@ import type { TopicPartition } from "../storage/engine.ts";
 import type { TransactionContext } from "./context.ts";
 import { checkProducer } from "./producer.ts";
 import { updateSettled } from "./settle.ts";
+import { rememberTransaction } from "./verify.ts";
 import { canBegin, sameTopicPartition, type TransactionState } from "./state.ts";
 
 export interface Additions {
@@ -33,11 +34,16 @@ function isAlreadyIn(current: TransactionState, additions: Additions): boolean {
 }
 
 /** Adds to the producer's transaction; answers one error code for the whole request. */
-export function addToTransaction(ctx: TransactionContext, transactionalId: string, producerId: number, producerEpoch: number, additions: Additions): Promise<FailureCode | 0> {
-  return updateSettled(ctx, transactionalId, (current, now) => {
+export async function addToTransaction(ctx: TransactionContext, transactionalId: string, producerId: number, producerEpoch: number, additions: Additions): Promise<FailureCode | 0> {
+  // the state of the updater's last call is the one stored
+  let added: TransactionState | null = null;
+  const errorCode = await updateSettled(ctx, transactionalId, (current, now) => {
     const invalid = checkProducer(current, producerId, producerEpoch);
+    added = null;
     if (invalid !== null || current === null) return { state: current, errorCode: invalid ?? ErrorCodes.INVALID_PRODUCER_ID_MAPPING };
-    if (current.state === "Ongoing" && isAlreadyIn(current, additions)) return { state: current, errorCode: 0 };
-    return { state: add(current, additions, now), errorCode: 0 };
+    added = current.state === "Ongoing" && isAlreadyIn(current, additions) ? current : add(current, additions, now);
+    return { state: added, errorCode: 0 };
   });
+  if (errorCode === 0 && added !== null) rememberTransaction(ctx.engine, transactionalId, added);
+  return errorCode;
 }

@@ -6,7 +6,7 @@
 
 import { ErrorCodes, type FailureCode } from "../protocol/errors.ts";
 import type { Engine } from "../storage/engine.ts";
-import { sameTopicPartition } from "./state.ts";
+import { sameTopicPartition, type TransactionState } from "./state.ts";
 import { readTransaction } from "./store.ts";
 
 interface Verified {
@@ -48,9 +48,19 @@ export async function verifyTransactionalBatch(engine: Engine, { transactionalId
   if (t === null || t.producerId !== producerId) return { ok: false, errorCode: ErrorCodes.INVALID_PRODUCER_ID_MAPPING };
   if (t.producerEpoch !== producerEpoch) return { ok: false, errorCode: ErrorCodes.INVALID_PRODUCER_EPOCH };
   if (t.state !== "Ongoing" || !t.partitions.some((p) => sameTopicPartition(p, { topic, partition }))) return { ok: false, errorCode: ErrorCodes.INVALID_TXN_STATE };
-  const partitions = new Set(t.partitions.map((p) => `${p.partition}:${p.topic}`));
+  rememberTransaction(engine, transactionalId, t);
+  return { ok: true, verificationGuard: t.verificationGuard, cached: false };
+}
+
+/**
+ * Remembers an Ongoing transaction's partitions and guard as this broker stored or read them, so
+ * that its batches need no read (AddPartitionsToTxn calls this: a new transaction's first batch
+ * would otherwise carry the previous transaction's guard, be refused and be verified again).
+ */
+export function rememberTransaction(engine: Engine, transactionalId: string, t: Pick<TransactionState, "producerId" | "producerEpoch" | "verificationGuard" | "partitions">): void {
+  const cache = cacheOf(engine);
   cache.delete(transactionalId);
   if (cache.size >= MAX_CACHED_IDS) cache.delete(cache.keys().next().value ?? "");
-  cache.set(transactionalId, { producerId, producerEpoch, verificationGuard: t.verificationGuard, partitions });
-  return { ok: true, verificationGuard: t.verificationGuard, cached: false };
+  const partitions = new Set(t.partitions.map((p) => `${p.partition}:${p.topic}`));
+  cache.set(transactionalId, { producerId: t.producerId, producerEpoch: t.producerEpoch, verificationGuard: t.verificationGuard, partitions });
 }
