@@ -27,5 +27,6 @@ export async function abortedOverlapping(
     );
   };
   await search(index.segments);
-  return abortedInRange(found, fromOffset, toOffset);
+  // A segment the logStartOffset falls inside still holds aborts retention has dropped.
+  return abortedInRange(found.filter((a) => a.lastOffset >= index.logStartOffset), fromOffset, toOffset);
 }

@@ -1,5 +1,6 @@
 // The compare-and-swap chain of one partition's index on this broker. Commits (appends and
-// transaction markers, whose data object is written first, and segment rolls) are planned in arrival order against the newest
+// transaction markers, whose data object is written first, segment rolls, and edits: retention,
+// compaction, maintenance) are planned in arrival order against the newest
 // index this broker knows and written with If-Match on that index's ETag (If-None-Match: * for a
 // partition's first commit). While a write is in flight the next one may already be sent,
 // conditional on the ETag the pending write will produce (S3 ETags are the body's MD5): a chain of
@@ -22,9 +23,22 @@ import type { Versioned, VersionedCache } from "./versioned.ts";
 /** How long after a lost write a partition counts as written by other brokers too. */
 const CONTENDED_MS = 10_000;
 
-export type Work = { kind: "append"; data: DataObject; batches: PlacedBatch[] } | { kind: "roll"; roll: Roll };
+/** A change of the index other than appends and rolls (retention, compaction, maintenance). */
+export interface IndexEdit {
+  /**
+   * The index to write in place of `base`; "unchanged" when there is nothing to do; "stale" when
+   * `base` no longer holds what the edit was planned on (answered unwritten once the stored index
+   * is known to be `base`).
+   */
+  apply(base: PartitionIndex, now: number): PartitionIndex | "unchanged" | "stale";
+  /** Whether `index` holds this edit (for a write whose answer was lost). */
+  landed?(index: PartitionIndex): boolean;
+}
 
-export type CommitOutcome = { kind: "landed"; outcomes: BatchOutcome[]; logStartOffset: number } | { kind: "failed"; error: unknown };
+export type Work = { kind: "append"; data: DataObject; batches: PlacedBatch[] } | { kind: "roll"; roll: Roll } | { kind: "edit"; edit: IndexEdit };
+
+/** `index`: what the commit wrote (`written`), or the index it found nothing to do on. */
+export type CommitOutcome = { kind: "landed"; outcomes: BatchOutcome[]; logStartOffset: number; index: PartitionIndex | null; written: boolean } | { kind: "failed"; error: unknown };
 
 export interface ChainContext {
   store: ObjectStore;
@@ -41,7 +55,10 @@ export interface ChainContext {
   onSettled: () => void;
 }
 
-/** "verify": nothing to write, but some batch was refused; the refusal must be checked against the index as stored. */
+/**
+ * "verify": nothing to write, but some batch was refused or an edit found its base stale; that must
+ * be checked against the index as stored.
+ */
 type Status = "preparing" | "ready" | "issued" | "written" | "noop" | "verify" | "failed" | "rejected";
 
 interface Commit {
@@ -53,6 +70,8 @@ interface Commit {
   started: number;
   outcomes: BatchOutcome[];
   planned: PartitionIndex | null;
+  /** The index last planned on. */
+  basis: PartitionIndex | null;
   /** The ETag of the index a "verify" commit was planned on. */
   base: string | null;
   sequence: number;
@@ -83,7 +102,7 @@ export class CommitChain {
   /** Queues a commit whose object is durable once `prepared` resolves. */
   add(work: Work, prepared: Promise<void>): Promise<CommitOutcome> {
     return new Promise((resolve) => {
-      const commit: Commit = { work, status: "preparing", attempts: 0, lowestBase: Infinity, started: Date.now(), outcomes: [], planned: null, base: null, sequence: 0, error: null, resolve };
+      const commit: Commit = { work, status: "preparing", attempts: 0, lowestBase: Infinity, started: Date.now(), outcomes: [], planned: null, basis: null, base: null, sequence: 0, error: null, resolve };
       this.commits.push(commit);
       // Idle, and other brokers wrote here lately: look for their commits while the data object
       // is written, rather than learn of them from a failed write.
@@ -132,12 +151,22 @@ export class CommitChain {
 
   private plan(commit: Commit, base: Versioned<PartitionIndex>): void {
     commit.lowestBase = Math.min(commit.lowestBase, base.value.highWatermark);
+    commit.basis = base.value;
     let next: PartitionIndex | null;
     if (commit.work.kind === "append") {
       const plan = planAppend(base.value, commit.work.data, commit.work.batches, Date.now(), this.ctx.tuning.producerIdExpirationMs);
       commit.outcomes = plan.outcomes;
       next = plan.changed ? plan.index : null;
-    } else next = applyRoll(base.value, commit.work.roll);
+    } else if (commit.work.kind === "roll") next = applyRoll(base.value, commit.work.roll);
+    else {
+      const edited = commit.work.edit.apply(base.value, Date.now());
+      if (edited === "stale") {
+        commit.status = "verify";
+        commit.base = base.etag;
+        return;
+      }
+      next = edited === "unchanged" ? null : edited;
+    }
     if (next === null) {
       // A duplicate's answer holds whatever was committed since; a refusal (a sequence gap, an old
       // epoch) may be an artefact of an index this broker has not seen the latest of.
@@ -217,6 +246,11 @@ export class CommitChain {
         return;
       }
     }
+    if (c.work.kind === "edit" && c.work.edit.landed?.(fresh) === true) {
+      c.planned = fresh;
+      c.status = "written";
+      return;
+    }
     const { commitAttempts, commitTimeoutMs } = this.ctx.tuning;
     if (c.attempts < commitAttempts && Date.now() - c.started < commitTimeoutMs) {
       c.status = "ready";
@@ -235,7 +269,9 @@ export class CommitChain {
     let settled = false;
     for (let c = this.commits[0]; c !== undefined; c = this.commits[0]) {
       if (c.status === "written" || c.status === "noop") {
-        c.resolve({ kind: "landed", outcomes: c.outcomes, logStartOffset: c.planned?.logStartOffset ?? this.tip?.value.logStartOffset ?? 0 });
+        const written = c.status === "written";
+        const index = written ? c.planned : c.basis;
+        c.resolve({ kind: "landed", outcomes: c.outcomes, logStartOffset: c.planned?.logStartOffset ?? this.tip?.value.logStartOffset ?? 0, index, written });
       } else if (c.status === "rejected") c.resolve({ kind: "failed", error: c.error });
       else break;
       this.commits.shift();

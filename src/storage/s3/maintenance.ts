@@ -4,11 +4,17 @@
 // (far beyond any commit's lifetime, so it can never become referenced) and no index or segment
 // refers to it. Each partition remembers how far it has been checked (its horizon) in a small
 // object, so a pass lists only objects created since (by the name's time, less one safe age).
+// Objects that retention and compaction dropped were referenced when they were checked, so the
+// index lists them as garbage instead; they go orphanMinAgeMs after the drop (reclaim.ts).
 
 import type { Topics } from "./topics.ts";
+import type { IndexEdit } from "./commit-chain.ts";
+import { withoutGarbage } from "./garbage.ts";
 import { createdAt, keyBefore, type Keys } from "./keys.ts";
 import type { ImmutableObjects } from "./objects.ts";
-import type { PartitionIndex, SegmentRef } from "./partition-index.ts";
+import type { PartitionIndex } from "./partition-index.ts";
+import { reclaimGarbage } from "./reclaim.ts";
+import { referenced } from "./references.ts";
 import { listAll, type ListedObject, type ObjectStore } from "./store.ts";
 import type { VersionedCache } from "./versioned.ts";
 
@@ -19,6 +25,8 @@ export interface MaintenanceParts {
   indexes: VersionedCache<PartitionIndex>;
   objects: ImmutableObjects;
   orphanMinAgeMs: number;
+  /** Commits an edit to a partition's index through its commit chain. */
+  edit: (topicId: string, partition: number, edit: IndexEdit) => Promise<unknown>;
 }
 
 export interface MaintenanceReport {
@@ -94,8 +102,11 @@ export class Maintenance {
   }
 
   private async partition(topicId: string, partition: number, now: number, old: (o: ListedObject) => boolean, remove: (key: string) => Promise<void>): Promise<void> {
-    const { store, keys } = this.parts;
+    const { store, keys, objects } = this.parts;
     const prefix = keys.partitionPrefix(topicId, partition);
+    const index = (await this.parts.indexes.load(keys.index(topicId, partition))).value;
+    const done = await reclaimGarbage(index, now, { objects, prefix, graceMs: this.parts.orphanMinAgeMs, remove });
+    if (done.length > 0) await this.parts.edit(topicId, partition, { apply: (base) => withoutGarbage(base, done) ?? "unchanged" });
     // Each pass looks one safe age back past the horizon too, for objects named by a slow clock.
     const horizon = (await this.horizon(prefix + HORIZON)) - this.parts.orphanMinAgeMs;
     const upTo = now - this.parts.orphanMinAgeMs;
@@ -109,10 +120,9 @@ export class Maintenance {
     }
     let reached = upTo;
     if (candidates.length > 0) {
-      const index = (await this.parts.indexes.load(keys.index(topicId, partition))).value;
-      const referenced = await this.referenced(index, prefix, horizon, upTo);
+      const needed = await referenced(index, objects, prefix, { from: horizon, to: upTo });
       for (const o of candidates) {
-        if (referenced.has(o.key.slice(prefix.length))) continue;
+        if (needed.has(o.key.slice(prefix.length))) continue;
         if (old(o)) await remove(o.key);
         else reached = Math.min(reached, createdAt(o.key));
       }
@@ -126,21 +136,5 @@ export class Maintenance {
     if (got.kind !== "found") return 0;
     const value = (JSON.parse(new TextDecoder().decode(got.bytes)) as { horizon?: unknown }).horizon;
     return typeof value === "number" ? value : 0;
-  }
-
-  /** Names (relative to the partition) the index refers to, directly or through segments overlapping [from, to). */
-  private async referenced(index: PartitionIndex, prefix: string, from: number, to: number): Promise<Set<string>> {
-    const names = new Set(index.data.map((d) => d.name));
-    const visit = async (refs: readonly SegmentRef[]) => {
-      for (const ref of refs) {
-        names.add(ref.name);
-        if (ref.newest < from || ref.oldest >= to) continue;
-        const segment = await this.parts.objects.segment(prefix + ref.name);
-        for (const d of segment.data) names.add(d.name);
-        await visit(segment.segments);
-      }
-    };
-    await visit(index.segments);
-    return names;
   }
 }

@@ -12,7 +12,7 @@ const WHOLE_OBJECT_BYTES = 256 << 10;
 export class ImmutableObjects {
   private readonly data: Lru<Uint8Array>;
   private readonly segments: Lru<Segment>;
-  private readonly loadingSegments = new Map<string, Promise<Segment>>();
+  private readonly loadingSegments = new Map<string, Promise<Segment | null>>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -31,7 +31,14 @@ export class ImmutableObjects {
     this.segments.set(key, segment, size);
   }
 
-  segment(key: string): Promise<Segment> {
+  async segment(key: string): Promise<Segment> {
+    const segment = await this.segmentIfPresent(key);
+    if (segment === null) throw new StorageError("corrupt", `segment ${key} is referenced but missing`);
+    return segment;
+  }
+
+  /** The segment, or null when it is not stored (garbage maintenance has deleted already). */
+  segmentIfPresent(key: string): Promise<Segment | null> {
     const cached = this.segments.get(key);
     if (cached !== undefined) return Promise.resolve(cached);
     let pending = this.loadingSegments.get(key);
@@ -39,7 +46,7 @@ export class ImmutableObjects {
       pending = this.store
         .get(key)
         .then((got) => {
-          if (got.kind !== "found") throw new StorageError("corrupt", `segment ${key} is referenced but missing`);
+          if (got.kind !== "found") return null;
           const segment = decodeSegment(got.bytes, key);
           this.segments.set(key, segment, got.bytes.byteLength);
           return segment;

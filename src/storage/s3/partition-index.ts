@@ -3,11 +3,14 @@
 // producer state together). Object names inside are relative to the partition's prefix.
 // Objects that carry transaction data (an aborted transaction, a producer's transaction state) are
 // written as version 2, so a broker that predates transactions refuses them instead of rewriting
-// them without that data; everything else stays version 1.
+// them without that data; an index listing garbage (objects retention or compaction dropped) is
+// version 4 for the same reason (3 is unused); everything else stays version 1. All are read.
 
 import type { AbortedTransaction } from "../engine.ts";
 import { StorageError } from "../engine.ts";
-import { json, num, optionalRows, parseObject, rows, str, type Row } from "./json-rows.ts";
+import type { GarbageGroup } from "./garbage.ts";
+import { decodeData, decodeEntry, decodeGarbage, decodeRef, encodeData, encodeEntry, encodeGarbage, encodeRef } from "./index-rows.ts";
+import { json, num, optionalRows, parseObject, rows } from "./json-rows.ts";
 import { decodeAborted, decodeProducers, encodeAborted, encodeProducers, type ProducerEntry } from "./producer-rows.ts";
 
 export type { ProducerEntry } from "./producer-rows.ts";
@@ -41,6 +44,8 @@ export interface SegmentRef {
   newest: number;
   /** Smallest firstOffset of the aborted transactions in this segment's subtree; -1 when none. */
   abortedFrom: number;
+  /** Batches in this segment's subtree; -1 when not counted (references written before counts were). */
+  batches: number;
 }
 
 export interface PartitionIndex {
@@ -60,6 +65,12 @@ export interface PartitionIndex {
    * `entries`; SegmentRef.abortedFrom tells readers which segments to look in.
    */
   aborted: AbortedTransaction[];
+  /**
+   * Objects the index stopped referring to (retention, DeleteRecords, compaction), oldest first,
+   * each group with when it was dropped. Maintenance deletes those nothing else refers to once
+   * readers of older indexes are done with them, then removes the group.
+   */
+  garbage: GarbageGroup[];
 }
 
 export interface Segment {
@@ -71,24 +82,20 @@ export interface Segment {
   aborted: AbortedTransaction[];
 }
 
-export const EMPTY_INDEX: PartitionIndex = { deleted: false, logStartOffset: 0, highWatermark: 0, segments: [], data: [], entries: [], producers: new Map(), aborted: [] };
+export const EMPTY_INDEX: PartitionIndex = { deleted: false, logStartOffset: 0, highWatermark: 0, segments: [], data: [], entries: [], producers: new Map(), aborted: [], garbage: [] };
 
 /** What a deleted topic leaves in place of each partition's index. */
 export const DELETED_INDEX: PartitionIndex = { ...EMPTY_INDEX, deleted: true };
 
-const encodeEntry = (e: Entry) => [e.baseOffset, e.lastOffset, e.maxTimestamp, e.data, e.position, e.length];
-const encodeData = (d: DataRef) => [d.name, d.size];
-const encodeRef = (s: SegmentRef) => {
-  const row: unknown[] = [s.name, s.level, s.baseOffset, s.lastOffset, s.maxTimestamp, s.bytes, s.oldest, s.newest];
-  if (s.abortedFrom >= 0) row.push(s.abortedFrom);
-  return row;
-};
-const VERSIONS = [1, 2];
+/** Version 4: the index lists garbage (objects dropped by retention or compaction). */
+const GARBAGE_VERSION = 4;
+const VERSIONS = [1, 2, GARBAGE_VERSION];
+const SEGMENT_VERSIONS = [1, 2];
 
 export function encodeIndex(index: PartitionIndex): Uint8Array {
   const txn = index.aborted.length > 0 || index.segments.some((s) => s.abortedFrom >= 0) || [...index.producers.values()].some((p) => p.txn !== undefined);
   return json({
-    v: txn ? 2 : 1,
+    v: index.garbage.length > 0 ? GARBAGE_VERSION : txn ? 2 : 1,
     ...(index.deleted ? { deleted: true } : {}),
     logStartOffset: index.logStartOffset,
     highWatermark: index.highWatermark,
@@ -97,6 +104,7 @@ export function encodeIndex(index: PartitionIndex): Uint8Array {
     entries: index.entries.map(encodeEntry),
     producers: encodeProducers(index.producers),
     ...(index.aborted.length > 0 ? { aborted: encodeAborted(index.aborted) } : {}),
+    ...(index.garbage.length > 0 ? { garbage: encodeGarbage(index.garbage) } : {}),
   });
 }
 
@@ -123,39 +131,18 @@ export function decodeIndex(bytes: Uint8Array, where: string): PartitionIndex {
     entries: rows(o.entries, where).map((r) => decodeEntry(r, where)),
     producers: decodeProducers(rows(o.producers, where), where),
     aborted: decodeAborted(optionalRows(o.aborted, where), where),
+    garbage: decodeGarbage(optionalRows(o.garbage, where), where),
   };
 }
 
 export function decodeSegment(bytes: Uint8Array, where: string): Segment {
-  const o = parseObject(bytes, where, VERSIONS);
+  const o = parseObject(bytes, where, SEGMENT_VERSIONS);
   return {
     level: num(o.level, where),
     data: rows(o.data, where).map((r) => decodeData(r, where)),
     entries: rows(o.entries, where).map((r) => decodeEntry(r, where)),
     segments: rows(o.segments, where).map((r) => decodeRef(r, where)),
     aborted: decodeAborted(optionalRows(o.aborted, where), where),
-  };
-}
-
-function decodeEntry(r: Row, where: string): Entry {
-  return { baseOffset: num(r[0], where), lastOffset: num(r[1], where), maxTimestamp: num(r[2], where), data: num(r[3], where), position: num(r[4], where), length: num(r[5], where) };
-}
-
-function decodeData(r: Row, where: string): DataRef {
-  return { name: str(r[0], where), size: num(r[1], where) };
-}
-
-function decodeRef(r: Row, where: string): SegmentRef {
-  return {
-    name: str(r[0], where),
-    level: num(r[1], where),
-    baseOffset: num(r[2], where),
-    lastOffset: num(r[3], where),
-    maxTimestamp: num(r[4], where),
-    bytes: num(r[5], where),
-    oldest: num(r[6], where),
-    newest: num(r[7], where),
-    abortedFrom: r[8] === undefined ? -1 : num(r[8], where),
   };
 }
 
@@ -174,6 +161,11 @@ export function withOwnData(entries: readonly Entry[], data: readonly DataRef[])
     return { ...e, data: n };
   });
   return { entries: out, data: used };
+}
+
+/** Whether two entries (each with its owner's data list) are the same stored batch. */
+export function sameEntry(a: Entry, aData: readonly DataRef[], b: Entry, bData: readonly DataRef[]): boolean {
+  return a.baseOffset === b.baseOffset && a.lastOffset === b.lastOffset && a.position === b.position && a.length === b.length && aData[a.data]?.name === bData[b.data]?.name;
 }
 
 /** Index of the first entry whose lastOffset >= offset (entries.length if none). */

@@ -63,11 +63,20 @@ export class PartitionReader {
     for await (const found of this.walk(index, index.logStartOffset, (ref) => ref.maxTimestamp >= timestamp)) {
       if (found.entry.maxTimestamp >= timestamp) return (await this.batches([found]))[0] ?? null;
     }
-    return null;
+    // The largest timestamp of a segment the logStartOffset falls inside may be below it.
+    return query.kind === "max-timestamp" ? this.largest(index) : null;
+  }
+
+  private async largest(index: PartitionIndex): Promise<StoredBatch | null> {
+    let best: Located | undefined;
+    for await (const found of this.walk(index, index.logStartOffset)) {
+      if (best === undefined || found.entry.maxTimestamp > best.entry.maxTimestamp) best = found;
+    }
+    return best === undefined ? null : ((await this.batches([best]))[0] ?? null);
   }
 
   /** The stored batches for `picked`, one request per data object, all at once. */
-  private async batches(picked: readonly Located[]): Promise<StoredBatch[]> {
+  async batches(picked: readonly Located[]): Promise<StoredBatch[]> {
     const spans = new Map<string, { size: number; start: number; end: number }>();
     for (const { entry, data } of picked) {
       const span = spans.get(data.name);

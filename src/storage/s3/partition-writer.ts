@@ -2,14 +2,15 @@
 // commits are in flight wait up to lingerMs (or until maxCommitBytes) and then go out together as
 // ONE data object (a marker as its control batch), written under a fresh unique name before its
 // commit joins the partition's compare-and-swap chain. An idle partition flushes at once. After
-// commits resolve, the writer rolls the index if it grew.
+// commits resolve, the writer rolls the index if it grew. Edits (retention, compaction, maintenance)
+// join the same chain.
 
 import type { AppendBatch, AppendResult, BatchMeta, TxnMarker, TxnMarkerResult } from "../engine.ts";
 import { StorageError } from "../engine.ts";
 import { controlBatch } from "../control-batch.ts";
 import type { BatchOutcome, PlacedBatch } from "./commit-plan.ts";
-import { CommitChain, type ChainContext, type CommitOutcome } from "./commit-chain.ts";
-import { encodeSegment } from "./partition-index.ts";
+import { CommitChain, type ChainContext, type CommitOutcome, type IndexEdit } from "./commit-chain.ts";
+import { encodeSegment, type PartitionIndex } from "./partition-index.ts";
 import { chooseRoll } from "./segment-roll.ts";
 import { appendResult, markerResult } from "./writer-results.ts";
 
@@ -19,6 +20,12 @@ interface Pending {
   marker?: TxnMarker;
   settle: (outcome: BatchOutcome, logStartOffset: number, now: number) => void;
   reject: (error: unknown) => void;
+}
+
+/** `index`: what an edit wrote (`written`), or the index it found nothing to do on. */
+export interface EditOutcome {
+  index: PartitionIndex | null;
+  written: boolean;
 }
 
 /** Names of new immutable objects, relative to the partition's prefix. */
@@ -58,6 +65,13 @@ export class PartitionWriter {
     return new Promise((resolve, reject) => {
       this.enqueue({ bytes, meta, marker, reject, settle: (o) => resolve(markerResult(o)) });
     });
+  }
+
+  /** Commits `edit` through the partition's chain, so it is planned on the newest index like appends. */
+  async edit(edit: IndexEdit): Promise<EditOutcome> {
+    const outcome = await this.chain.add({ kind: "edit", edit }, Promise.resolve());
+    if (outcome.kind === "failed") throw asStorageError(outcome.error);
+    return { index: outcome.index, written: outcome.written };
   }
 
   /** Resolves once nothing is queued or in flight. */
@@ -143,7 +157,7 @@ export class PartitionWriter {
 
 function answer(taken: readonly Pending[], outcome: CommitOutcome): void {
   if (outcome.kind === "failed") {
-    const error = outcome.error instanceof StorageError ? outcome.error : new StorageError("unavailable", String(outcome.error), { cause: outcome.error });
+    const error = asStorageError(outcome.error);
     for (const p of taken) p.reject(error);
     return;
   }
@@ -154,4 +168,8 @@ function answer(taken: readonly Pending[], outcome: CommitOutcome): void {
     if (o === undefined) p.reject(new StorageError("corrupt", "a commit answered fewer batches than it held"));
     else p.settle(o, logStartOffset, now);
   });
+}
+
+function asStorageError(e: unknown): StorageError {
+  return e instanceof StorageError ? e : new StorageError("unavailable", String(e), { cause: e });
 }

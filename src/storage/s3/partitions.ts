@@ -20,11 +20,12 @@ import { lastStableOffset } from "../producer-state.ts";
 import { producerSnapshot } from "../transaction-state.ts";
 import { ErrorCodes, type FailureCode } from "../../protocol/errors.ts";
 import { abortedOverlapping } from "./aborted.ts";
+import type { IndexEdit } from "./commit-chain.ts";
 import { newDataName, newSegmentName, type Keys } from "./keys.ts";
 import type { ImmutableObjects } from "./objects.ts";
 import { DELETED_INDEX, EMPTY_INDEX, decodeIndex, encodeIndex, type PartitionIndex } from "./partition-index.ts";
 import { PartitionReader } from "./partition-reader.ts";
-import { PartitionWriter } from "./partition-writer.ts";
+import { PartitionWriter, type EditOutcome } from "./partition-writer.ts";
 import type { S3Tuning } from "./settings.ts";
 import type { ObjectStore } from "./store.ts";
 import type { Topics } from "./topics.ts";
@@ -38,6 +39,18 @@ interface Located {
   key: string;
   /** The partition's key prefix. */
   prefix: string;
+}
+
+/** What reclaiming storage in one partition works with (retention.ts, compaction.ts). */
+export interface PartitionParts {
+  /** The partition's key prefix; names in the index are relative to it. */
+  prefix: string;
+  store: ObjectStore;
+  objects: ImmutableObjects;
+  tuning: S3Tuning;
+  writer: PartitionWriter;
+  /** The index as stored now; null once the topic is deleted. */
+  load(): Promise<PartitionIndex | null>;
 }
 
 export class Partitions {
@@ -156,6 +169,18 @@ export class Partitions {
     // A partition never read here has no known high watermark to compare with: learn it now.
     await Promise.all(keys.filter((k) => this.indexes.peek(k) === undefined).map((k) => this.indexes.load(k).catch(() => {})));
     await waiting;
+  }
+
+  /** The partition's parts, or null for an unknown topic or partition. */
+  async parts(topic: string, partition: number): Promise<PartitionParts | null> {
+    const at = await this.locate(topic, partition);
+    if (at === null) return null;
+    return { prefix: at.prefix, store: this.store, objects: this.objects, tuning: this.tuning, writer: this.writer(at), load: () => this.index(at) };
+  }
+
+  /** Commits `edit` to the index of a topic id's partition (for maintenance). */
+  edit(topicId: string, partition: number, edit: IndexEdit): Promise<EditOutcome> {
+    return this.writer({ key: this.keys.index(topicId, partition), prefix: this.keys.partitionPrefix(topicId, partition) }).edit(edit);
   }
 
   /**

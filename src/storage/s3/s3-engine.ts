@@ -8,14 +8,18 @@ import type {
   ClientQuota,
   ClientQuotaAlteration,
   CommittedOffset,
+  CompactionPolicy,
   CreateTopicResult,
   Engine,
   GroupWriteResult,
+  LogStartResult,
   PartitionOffsets,
   ProducerIdRequest,
   ProducerIdResult,
   ProducerSnapshot,
   ReadResult,
+  RetainedResult,
+  RetentionPolicy,
   StoredBatch,
   StoredGroup,
   StoredTransaction,
@@ -27,16 +31,19 @@ import type {
   TxnMarker,
   TxnMarkerResult,
 } from "../engine.ts";
-import type { ErrorCode, FailureCode } from "../../protocol/errors.ts";
+import { ErrorCodes, type ErrorCode, type FailureCode } from "../../protocol/errors.ts";
 import type { Logger } from "../../log.ts";
+import { compact, type CompactResult } from "./compaction.ts";
 import { Connection } from "./connection.ts";
 import { Groups } from "./groups.ts";
 import { Keys } from "./keys.ts";
 import { Maintenance } from "./maintenance.ts";
 import { ImmutableObjects } from "./objects.ts";
-import { Partitions } from "./partitions.ts";
+import { Partitions, type PartitionParts } from "./partitions.ts";
 import { Producers } from "./producers.ts";
 import { Quotas } from "./quotas.ts";
+import { retained } from "./retained.ts";
+import { applyRetention, deleteRecords } from "./retention.ts";
 import { describeS3, type S3Settings } from "./settings.ts";
 import { listAll, type ObjectStore } from "./store.ts";
 import { Topics } from "./topics.ts";
@@ -77,7 +84,15 @@ export class S3Engine implements Engine {
     this.quotas = new Quotas(store, this.keys);
     this.transactions = new Transactions(store, this.keys);
     this.maintenance = new Maintenance(
-      { store, keys: this.keys, topics: this.topics, indexes: this.partitions.indexes, objects, orphanMinAgeMs: this.tuning.orphanMinAgeMs },
+      {
+        store,
+        keys: this.keys,
+        topics: this.topics,
+        indexes: this.partitions.indexes,
+        objects,
+        orphanMinAgeMs: this.tuning.orphanMinAgeMs,
+        edit: (topicId, partition, edit) => this.partitions.edit(topicId, partition, edit),
+      },
       (e) => log.warn("s3 maintenance failed", { error: e instanceof Error ? e.message : String(e) }),
     );
     this.connection.onConnected((traits) => {
@@ -163,6 +178,22 @@ export class S3Engine implements Engine {
       return;
     }
     await this.partitions.waitForAppend(partitions, timeoutMs, signal);
+  }
+
+  async deleteRecords(topic: string, partition: number, offset: number): Promise<LogStartResult> {
+    return this.inPartition(topic, partition, (p) => deleteRecords(p, offset));
+  }
+
+  async applyRetention(topic: string, partition: number, policy: RetentionPolicy): Promise<LogStartResult> {
+    return this.inPartition(topic, partition, (p) => applyRetention(p, policy));
+  }
+
+  async compact(topic: string, partition: number, policy: CompactionPolicy): Promise<CompactResult> {
+    return this.inPartition(topic, partition, (p) => compact(p, policy));
+  }
+
+  async retained(topic: string, partition: number): Promise<RetainedResult> {
+    return this.inPartition(topic, partition, retained);
   }
 
   async initProducerId(request: ProducerIdRequest): Promise<ProducerIdResult> {
@@ -276,6 +307,12 @@ export class S3Engine implements Engine {
   /** Pending waitForAppend and waitForGroupChange registrations (for leak checks in tests). */
   get pendingWaiters(): number {
     return this.partitions.waiters + this.groups.waiters;
+  }
+
+  private async inPartition<R>(topic: string, partition: number, run: (p: PartitionParts) => Promise<R>): Promise<R | { errorCode: typeof ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION }> {
+    await this.ready();
+    const parts = await this.partitions.parts(topic, partition);
+    return parts === null ? { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION } : run(parts);
   }
 
   private async ready(): Promise<void> {

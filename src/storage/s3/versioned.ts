@@ -1,6 +1,7 @@
 // Mutable objects (indexes, topics, groups) cached with their ETag and revalidated with
 // If-None-Match: an unchanged object costs a 304 and no parsing. Concurrent loads of one key share
-// one request.
+// one request, but never one sent before the caller asked: its answer may predate a write the
+// caller has already seen acknowledged (a DeleteRecords through another broker, say).
 
 import type { ObjectStore } from "./store.ts";
 
@@ -12,7 +13,8 @@ export interface Versioned<T> {
 
 export class VersionedCache<T> {
   private readonly known = new Map<string, Versioned<T>>();
-  private readonly loading = new Map<string, Promise<Versioned<T>>>();
+  /** Per key, the request in flight and the one that follows it, shared by those who asked meanwhile. */
+  private readonly loading = new Map<string, { current: Promise<Versioned<T>>; next: Promise<Versioned<T>> | null }>();
   /** Bumped by every remember(), so a load that started before a write cannot undo it. */
   private readonly writes = new Map<string, number>();
 
@@ -28,14 +30,24 @@ export class VersionedCache<T> {
     return this.known.get(key);
   }
 
-  /** The current object, revalidated with the store. */
+  /** The current object, revalidated with the store by a request sent after this call. */
   load(key: string): Promise<Versioned<T>> {
-    let pending = this.loading.get(key);
-    if (pending === undefined) {
-      pending = this.fetch(key).finally(() => this.loading.delete(key));
-      this.loading.set(key, pending);
-    }
-    return pending;
+    const flight = this.loading.get(key);
+    if (flight === undefined) return this.start(key);
+    const settled = () => {};
+    flight.next ??= flight.current.then(settled, settled).then(() => this.loading.get(key)?.current ?? this.start(key));
+    return flight.next;
+  }
+
+  private start(key: string): Promise<Versioned<T>> {
+    const flight = {
+      current: this.fetch(key).finally(() => {
+        if (this.loading.get(key) === flight) this.loading.delete(key);
+      }),
+      next: null,
+    };
+    this.loading.set(key, flight);
+    return flight.current;
   }
 
   /** Records what a successful write stored. */
