@@ -15,6 +15,7 @@ import {
   type ProduceRequest,
 } from "../../src/protocol/generated/index.ts";
 import { setBaseOffset, splitBatches } from "../../src/protocol/records/index.ts";
+import { serveFrames } from "./frame-server.ts";
 
 interface Log {
   batches: { base: number; bytes: Uint8Array }[];
@@ -106,42 +107,9 @@ export function startSink(port = 0): { port: number; stop(): void } {
         return null;
     }
   };
-  const send = (s: { write(b: Uint8Array): number; data: { buf: Uint8Array; out: Uint8Array[] } }, bytes: Uint8Array) => {
-    if (s.data.out.length > 0) return void s.data.out.push(bytes);
-    const n = s.write(bytes);
-    if (n < bytes.length) s.data.out.push(bytes.subarray(Math.max(0, n)));
-  };
-  const server = Bun.listen<{ buf: Uint8Array; out: Uint8Array[] }>({
-    hostname: "127.0.0.1",
-    port,
-    socket: {
-      open(s) { s.data = { buf: new Uint8Array(0), out: [] }; },
-      drain(s) {
-        while (s.data.out.length > 0) {
-          const head = s.data.out[0]!;
-          const n = s.write(head);
-          if (n < head.length) { s.data.out[0] = head.subarray(Math.max(0, n)); return; }
-          s.data.out.shift();
-        }
-      },
-      data(s, chunk) {
-        const joined = new Uint8Array(s.data.buf.length + chunk.length);
-        joined.set(s.data.buf);
-        joined.set(chunk, s.data.buf.length);
-        const view = new DataView(joined.buffer);
-        let off = 0;
-        while (joined.length - off >= 4 && joined.length - off - 4 >= view.getInt32(off)) {
-          const size = view.getInt32(off);
-          const out = answer(joined.subarray(off + 4, off + 4 + size));
-          if (out !== null) send(s, out);
-          off += 4 + size;
-        }
-        s.data.buf = joined.slice(off);
-      },
-    },
-  });
+  const server = serveFrames(port, answer);
   advertisedPort = server.port;
-  return { port: server.port, stop: () => server.stop(true) };
+  return server;
 }
 
 if (import.meta.main) {
