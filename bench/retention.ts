@@ -194,7 +194,7 @@ async function compactRun(engine: EngineKey): Promise<string> {
 
 async function partTwo(): Promise<string[]> {
   const out = [`2. compact() of ${COMPACT_RECORDS.toLocaleString("en")} records, ${KEYS} keys, ${COMPACT_RECORDS / PER_BATCH} batches (removes ${(COMPACT_RECORDS - PER_BATCH - KEYS).toLocaleString("en")})`];
-  out.push(`${"engine".padEnd(10)}${"first".padStart(12)}${"again".padStart(14)}${"(appends to load".padStart(26)})`);
+  out.push(`${"engine".padEnd(10)}${"first".padStart(12)}${"again".padStart(14)}${"loading it".padStart(26)}`);
   for (const engine of engines) {
     const line = await compactRun(engine);
     say(line);

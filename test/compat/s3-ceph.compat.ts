@@ -9,7 +9,9 @@ import { cephAvailable, startCeph, type Ceph } from "../support/ceph.ts";
 import { readAll } from "../storage/conformance/context.ts";
 import { runEngineConformance } from "../storage/conformance.ts";
 import { testBatch } from "../storage/record-batch.ts";
-import { openS3, s3Fixture, uniquePrefix, type S3Target } from "../storage/s3-fixture.ts";
+import { openS3, s3Env, s3Fixture, uniquePrefix, type S3Target } from "../storage/s3-fixture.ts";
+import { SdkObjectStore } from "../../src/storage/s3/sdk-store.ts";
+import { s3Settings } from "../../src/storage/s3/settings.ts";
 
 if (!cephAvailable()) throw new Error("radosgw is not installed: apt-get install radosgw ceph-mon ceph-osd ceph-common uuid-runtime");
 
@@ -57,4 +59,33 @@ test("three engines, six idempotent producers, one partition: every acknowledged
   }
   expect(found).toEqual(acknowledged);
   await Promise.all(brokers.map((e) => e.close()));
+}, 60_000);
+
+/** Every data and segment object under `prefix` (one page: a test partition holds few). */
+async function dataObjects(target: S3Target, prefix: string): Promise<string[]> {
+  const raw = new SdkObjectStore(s3Settings(new URL(`s3://${target.bucket}`), s3Env(target)));
+  try {
+    const page = await raw.list(prefix, { maxKeys: 1000 });
+    return page.objects.map((o) => o.key).filter((k) => k.includes("/data/") || k.includes("/segments/"));
+  } finally {
+    raw.close();
+  }
+}
+
+test("objects of records DeleteRecords and retention dropped disappear after maintenance; the rest reads whole", async () => {
+  const prefix = uniquePrefix("ceph-retention");
+  // no grace period: maintenance may delete what the index dropped at once
+  const engine = await openS3(target, prefix, { indexMaxEntries: 4, indexKeepEntries: 2, segmentFanout: 2, orphanMinAgeMs: 0 });
+  expect((await engine.createTopic({ name: "t", partitionCount: 1, replicationFactor: 1, configs: {} })).errorCode).toBe(0);
+  for (let i = 0; i < 12; i++) await engine.append("t", 0, testBatch({ baseTimestamp: 1_700_000_000_000 + i * 1000, payload: `b${i}` }));
+  const before = await dataObjects(target, prefix);
+  expect(await engine.deleteRecords("t", 0, 6)).toEqual({ errorCode: 0, logStartOffset: 6 });
+  expect(await engine.applyRetention("t", 0, { expireBefore: 1_700_000_000_000 + 8500, retainBytes: null })).toEqual({ errorCode: 0, logStartOffset: 9 });
+  const report = await engine.maintenance.runOnce(Date.now() + 1);
+  expect(report.deleted.length).toBeGreaterThan(0);
+  const after = await dataObjects(target, prefix);
+  expect(after.length).toBeLessThan(before.length);
+  for (const key of report.deleted) expect(after).not.toContain(key);
+  expect((await readAll(engine, "t", 0, 9)).map((b) => b.baseOffset)).toEqual([9, 10, 11]);
+  await engine.close();
 }, 60_000);
