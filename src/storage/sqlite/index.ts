@@ -181,8 +181,11 @@ class SqliteEngine implements Engine {
     return this.write("apply retention", () => retention.applyRetention(this.s, topic, partition, policy));
   }
 
-  compact(topic: string, partition: number, policy: CompactionPolicy): Promise<{ errorCode: 0; removedRecords: number } | { errorCode: FailureCode }> {
-    return this.write("compact", () => retention.compact(this.s, topic, partition, policy));
+  async compact(topic: string, partition: number, policy: CompactionPolicy): Promise<{ errorCode: 0; removedRecords: number } | { errorCode: FailureCode }> {
+    const planned = await this.read_("plan compaction", () => retention.planCompactionOf(this.s, topic, partition, policy));
+    if (!("rewrites" in planned)) return planned;
+    if (planned.rewrites.length === 0) return { errorCode: 0, removedRecords: 0 };
+    return this.write("compact", () => retention.applyCompaction(this.s, partition, planned));
   }
 
   retained(topic: string, partition: number): Promise<RetainedResult> {

@@ -210,7 +210,8 @@ WHERE topic = ? AND partition = ? AND last_offset >= ? AND last_offset <= ?
 ORDER BY base_offset
 
 -- name: replace-batch-bytes
-UPDATE batch SET bytes = ? WHERE topic = ? AND partition = ? AND base_offset = ?
+-- Only a batch still as the plan read it: compaction only ever shortens a batch.
+UPDATE batch SET bytes = ? WHERE topic = ? AND partition = ? AND base_offset = ? AND length(bytes) = ?
 
 -- name: delete-batch
 DELETE FROM batch WHERE topic = ? AND partition = ? AND base_offset = ?

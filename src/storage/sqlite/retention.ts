@@ -5,6 +5,7 @@ import type { CompactionPolicy, LogStartResult, RetainedResult, RetentionPolicy 
 import { cleanableEnd, planCompaction } from "../compaction.ts";
 import { deleteRecordsTarget, retentionStart, type BatchSummary } from "../retention.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
+import { readBatchHeader } from "../../protocol/records/index.ts";
 import { abortedTransactions } from "./markers.ts";
 import { partitionOffsets } from "./records.ts";
 import type { BatchRow, Statements } from "./statements.ts";
@@ -35,20 +36,42 @@ export function applyRetention(s: Statements, topic: string, partition: number, 
   return { errorCode: 0, logStartOffset: raiseLogStartOffset(s, found.topicId, partition, start) };
 }
 
-export function compact(s: Statements, topic: string, partition: number, policy: CompactionPolicy): { errorCode: 0; removedRecords: number } | typeof unknown {
+export interface PlannedCompaction {
+  topicId: number;
+  rewrites: { baseOffset: number; bytes: Uint8Array | null; readLength: number; removedRecords: number }[];
+}
+
+/** Plans from one read snapshot, outside the write lock, so that appends go on meanwhile. */
+export function planCompactionOf(s: Statements, topic: string, partition: number, policy: CompactionPolicy): PlannedCompaction | typeof unknown {
   const found = partitionOffsets(s, topic, partition);
   if (found === null) return unknown;
   const { logStartOffset, lastStableOffset } = found.offsets;
   const end = cleanableEnd(summaries(s, found.topicId, partition, logStartOffset), policy, lastStableOffset);
-  if (end < 0) return { errorCode: 0, removedRecords: 0 };
+  if (end < 0) return { topicId: found.topicId, rewrites: [] };
   const range = s.all<BatchRow>("batches-through", found.topicId, partition, logStartOffset, end);
   const batches = range.map((r) => ({ baseOffset: r.base_offset, lastOffset: r.last_offset, maxTimestamp: r.max_timestamp, bytes: r.bytes }));
+  const read = new Map(batches.map((b) => [b.baseOffset, b.bytes]));
   const plan = planCompaction(batches, abortedTransactions(s, topic, partition, logStartOffset, end), policy);
-  for (const { baseOffset, bytes } of plan.rewrites) {
-    if (bytes === null) s.run("delete-batch", found.topicId, partition, baseOffset);
-    else s.run("replace-batch-bytes", bytes, found.topicId, partition, baseOffset);
+  const rewrites = plan.rewrites.map(({ baseOffset, bytes }) => {
+    const before = read.get(baseOffset) ?? new Uint8Array(0);
+    const removedRecords = readBatchHeader(before).recordCount - (bytes === null ? 0 : readBatchHeader(bytes).recordCount);
+    return { baseOffset, bytes, readLength: before.byteLength, removedRecords };
+  });
+  return { topicId: found.topicId, rewrites };
+}
+
+/**
+ * Applies a plan in the write transaction. A batch gone meanwhile (retention) stays gone; one that
+ * another broker's compaction shortened meanwhile is left as it is (the next pass sees it); a
+ * batch whose every record the plan removes may go whatever happened to it.
+ */
+export function applyCompaction(s: Statements, partition: number, planned: PlannedCompaction): { errorCode: 0; removedRecords: number } {
+  let removedRecords = 0;
+  for (const r of planned.rewrites) {
+    const changed = r.bytes === null ? s.changes("delete-batch", planned.topicId, partition, r.baseOffset) : s.changes("replace-batch-bytes", r.bytes, planned.topicId, partition, r.baseOffset, r.readLength);
+    if (changed > 0) removedRecords += r.removedRecords;
   }
-  return { errorCode: 0, removedRecords: plan.removedRecords };
+  return { errorCode: 0, removedRecords };
 }
 
 export function retained(s: Statements, topic: string, partition: number): RetainedResult {

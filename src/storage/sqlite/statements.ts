@@ -113,6 +113,11 @@ export class Statements {
     this.statement(name).run(...params);
   }
 
+  /** Runs a write; answers how many rows it changed. */
+  changes(name: StatementName, ...params: (string | number | bigint | Uint8Array | null)[]): number {
+    return this.statement(name).run(...params).changes;
+  }
+
   private statement(name: StatementName): Statement {
     let statement = this.cache.get(name);
     if (statement === undefined) this.cache.set(name, (statement = this.db.prepare(SQL[name])));
