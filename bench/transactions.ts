@@ -29,6 +29,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
+import { lines } from "../src/commands/lines.ts";
 import { type EmbeddedServer, freePort, startEmbeddedPostgres } from "../test/support/postgres.ts";
 import { brokerArgv, cpuSeconds, type Server, startServer } from "./support/server.ts";
 
@@ -89,18 +90,6 @@ interface Hooks {
   timed?: () => Promise<void>;
 }
 
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffered = "";
-  for await (const chunk of stream) {
-    buffered += decoder.decode(chunk, { stream: true });
-    const parts = buffered.split("\n");
-    buffered = parts.pop() ?? "";
-    yield* parts;
-  }
-  if (buffered !== "") yield buffered;
-}
-
 async function drive(bootstrap: string, mode: Mode, rtt: boolean, hooks: Hooks = {}): Promise<DriverResult> {
   const args = { bootstrap, topic: "bench", records: RECORDS, mode, txn: TXN_RECORDS, warmup_topic: "bench-warmup", warmup_records: WARMUP_RECORDS, rtt };
   const p = Bun.spawn([PYTHON, DRIVER, JSON.stringify(args)], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
@@ -110,7 +99,7 @@ async function drive(bootstrap: string, mode: Mode, rtt: boolean, hooks: Hooks =
   };
   let result: DriverResult | undefined;
   for await (const line of lines(p.stdout)) {
-    const message = JSON.parse(line) as { warm?: true; timed?: true } & Partial<DriverResult>;
+    const message = JSON.parse(new TextDecoder().decode(line)) as { warm?: true; timed?: true } & Partial<DriverResult>;
     if (message.warm === true) {
       await hooks.warm?.();
       await go();
