@@ -1,6 +1,8 @@
 // Retention and compaction cost, on memory, SQLite, PostgreSQL and S3 (the project's S3 test
 // server), run by hand: bun bench/retention.ts [records]. BENCH_ENGINES picks a comma-separated
-// subset (default all); BENCH_ROUNDS the rounds of part 1 (default 5).
+// subset (default all); BENCH_ROUNDS the rounds of part 1 (default 5); BENCH_POLICY part 1's
+// cleanup.policy (default compact,delete; compact or delete show each one's share); BENCH_PARTS=1
+// runs part 1 only.
 //
 // 1. Produce beside the sweep. A broker per run; a topic with cleanup.policy=compact,delete,
 //    retention.ms 2,000 and min.compaction.lag.ms 0 gets RECORDS (default 500,000) 100-byte
@@ -99,7 +101,7 @@ async function freshStore(engine: EngineKey): Promise<{ url: string; cleanup(): 
 // ---------------------------------------------------------------------------------------------
 // 1. Produce beside the sweep
 
-const TOPIC_CONFIGS = { "cleanup.policy": "compact,delete", "retention.ms": "2000", "min.compaction.lag.ms": "0" };
+const TOPIC_CONFIGS = { "cleanup.policy": process.env.BENCH_POLICY ?? "compact,delete", "retention.ms": "2000", "min.compaction.lag.ms": "0" };
 
 async function produceRun(engine: EngineKey, sweeping: boolean): Promise<number> {
   const store = await freshStore(engine);
@@ -205,7 +207,7 @@ async function partTwo(): Promise<string[]> {
 
 try {
   const one = await partOne();
-  const two = await partTwo();
+  const two = process.env.BENCH_PARTS === "1" ? [] : await partTwo();
   console.log([...one, "", ...two, "", `load average ${(await Bun.file("/proc/loadavg").text()).split(" ")[0]} on ${navigator.hardwareConcurrency} cores`].join("\n"));
 } finally {
   await pgAdmin?.end();

@@ -34,6 +34,7 @@ export async function sweepRetention(ctx: RetentionContext): Promise<void> {
 }
 
 async function compact(ctx: RetentionContext, topic: string, partition: number, policy: CompactionPolicy): Promise<void> {
+  ctx.log.debug("compacting", { topic, partition });
   const t0 = performance.now();
   const r = await ctx.engine.compact(topic, partition, policy);
   if (r.errorCode !== 0) {
