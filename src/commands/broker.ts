@@ -13,6 +13,7 @@ import type { ServerObserver } from "../server/observer.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngineWaiting } from "../storage/open.ts";
 import { engineWhenOpen } from "../storage/when-open.ts";
+import { CleanerCheckpoints } from "../retention/dirty.ts";
 import { CleanupProgress } from "../retention/progress.ts";
 import { sweepRetention } from "../retention/sweep.ts";
 import { every } from "../server/periodic.ts";
@@ -88,6 +89,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   // after the Kafka listener: a scaled-to-zero broker's first client should not wait for it
   let admin: AdminServer | null = null;
   const cleanup = new CleanupProgress();
+  const checkpoints = new CleanerCheckpoints();
   if (config.adminListener !== null && metrics !== undefined) {
     try {
       admin = (await import("../admin/server.ts")).startAdmin(config.adminListener, { config, engine, metrics, cleanup }, log);
@@ -101,7 +103,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   // code is not compiled; from here on, hot request paths tier up as usual
   Bun.unsafe.setJITPolicy(1);
   const stopTransactionSweep = every(config.transactionAbortTimedOutTransactionCleanupIntervalMs, "transaction sweep", log, () => sweepTransactions(transactionContext(broker), config));
-  const stopRetentionSweep = every(config.logRetentionCheckIntervalMs, "retention sweep", log, () => sweepRetention({ engine, log, config, progress: admin === null ? undefined : cleanup }));
+  const stopRetentionSweep = every(config.logRetentionCheckIntervalMs, "retention sweep", log, () => sweepRetention({ engine, log, config, progress: admin === null ? undefined : cleanup, checkpoints }));
   let stopping: Promise<void> | undefined;
   return {
     broker,

@@ -6,6 +6,7 @@
 import type { BrokerConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { CompactionPolicy, Engine } from "../storage/engine.ts";
+import type { CleanerCheckpoints, DirtyRule } from "./dirty.ts";
 import { cleanupPolicy } from "./policy.ts";
 import { type CleanupProgress, progressKey } from "./progress.ts";
 
@@ -14,6 +15,8 @@ export interface RetentionContext {
   log: Logger;
   config: BrokerConfig;
   progress?: CleanupProgress;
+  /** Kept from one sweep to the next: what each partition held after its last compaction pass. */
+  checkpoints: CleanerCheckpoints;
 }
 
 export async function sweepRetention(ctx: RetentionContext): Promise<void> {
@@ -26,11 +29,20 @@ export async function sweepRetention(ctx: RetentionContext): Promise<void> {
         const r = await ctx.engine.applyRetention(topic.name, partition, policy.retention);
         if (r.errorCode !== 0) ctx.log.debug("retention skipped", { topic: topic.name, partition, errorCode: r.errorCode });
       }
-      if (policy.compaction !== null) await compact(ctx, topic.name, partition, policy.compaction);
+      if (policy.compaction !== null) await compactIfDue(ctx, topic.name, partition, policy.compaction, policy.dirty);
       await note(ctx, topic.name, partition);
     }
   }
   ctx.progress?.keepOnly(live);
+  ctx.checkpoints.keepOnly(live);
+}
+
+async function compactIfDue(ctx: RetentionContext, topic: string, partition: number, policy: CompactionPolicy, rule: DirtyRule): Promise<void> {
+  const before = await ctx.engine.retained(topic, partition);
+  if (before.errorCode !== 0 || !ctx.checkpoints.due(topic, partition, before.retainedBytes, rule, Date.now())) return;
+  await compact(ctx, topic, partition, policy);
+  const after = await ctx.engine.retained(topic, partition);
+  if (after.errorCode === 0) ctx.checkpoints.passed(topic, partition, after.retainedBytes, Date.now());
 }
 
 async function compact(ctx: RetentionContext, topic: string, partition: number, policy: CompactionPolicy): Promise<void> {
