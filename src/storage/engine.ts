@@ -240,6 +240,47 @@ export interface ClientQuotaAlteration {
   changes: Readonly<Record<string, number | null>>;
 }
 
+/** The SASL SCRAM mechanisms a credential may be for. */
+export type ScramMechanismName = "SCRAM-SHA-256" | "SCRAM-SHA-512";
+
+/** What SCRAM keeps of a password (RFC 5802): never the password itself. */
+export interface ScramSecret {
+  salt: Uint8Array;
+  iterations: number;
+  storedKey: Uint8Array;
+  serverKey: Uint8Array;
+}
+
+/** One user's credential for one mechanism (a user may have one per mechanism). */
+export interface StoredScramCredential extends ScramSecret {
+  user: string;
+  mechanism: ScramMechanismName;
+}
+
+/** Sets (secret) or removes (null) one user's credential for one mechanism. */
+export interface ScramCredentialAlteration {
+  user: string;
+  mechanism: ScramMechanismName;
+  secret: ScramSecret | null;
+}
+
+/**
+ * One ACL binding in Kafka's codes (resource type Topic 2, Group 3, Cluster 4, TransactionalId 5,
+ * DelegationToken 6; pattern LITERAL 3, PREFIXED 4; operation 2..14; permission DENY 2, ALLOW 3).
+ * Engines store bindings as a set: two equal in every field are one binding.
+ */
+export interface AclBinding {
+  resourceType: number;
+  resourceName: string;
+  patternType: number;
+  /** `User:name`, or `User:*` for every principal. */
+  principal: string;
+  /** An IP address, or `*` for every host. */
+  host: string;
+  operation: number;
+  permissionType: number;
+}
+
 export interface Engine {
   /** Human-readable engine kind and location, for logs (no secrets). */
   readonly description: string;
@@ -373,6 +414,18 @@ export interface Engine {
    * entity left without values is gone; removing a key that is not set does nothing.
    */
   alterClientQuotas(alterations: readonly ClientQuotaAlteration[]): Promise<void>;
+
+  // Security: SCRAM credentials and ACLs, shared by every broker over the store.
+  /** Every stored credential, or only `user`'s when given. */
+  scramCredentials(user?: string): Promise<StoredScramCredential[]>;
+  /** Applies the alterations atomically, in order; removing a credential that is not there does nothing. */
+  alterScramCredentials(alterations: readonly ScramCredentialAlteration[]): Promise<void>;
+  /** Every stored ACL binding. */
+  acls(): Promise<AclBinding[]>;
+  /** Adds the bindings atomically; one already stored stays stored once. */
+  createAcls(bindings: readonly AclBinding[]): Promise<void>;
+  /** Removes exactly these bindings atomically; ones not stored are ignored. */
+  deleteAcls(bindings: readonly AclBinding[]): Promise<void>;
 
   /** Throws StorageError("unavailable") when the engine cannot be reached. */
   ping(): Promise<void>;

@@ -15,6 +15,7 @@ import { producerIdCases } from "./conformance/producer-ids.ts";
 import { quotaCases } from "./conformance/quotas.ts";
 import { recordCases } from "./conformance/records.ts";
 import { retentionCases } from "./conformance/retention.ts";
+import { securityCases } from "./conformance/security.ts";
 import { timestampCases } from "./conformance/timestamps.ts";
 import { topicCases } from "./conformance/topics.ts";
 import { transactionCases } from "./conformance/transactions.ts";
@@ -77,6 +78,7 @@ export function runEngineConformance(name: string, open: () => Promise<EngineFix
     describe("consumer group state", () => groupCases(ctx));
     describe("committed offsets", () => offsetCases(ctx));
     describe("client quotas", () => quotaCases(ctx));
+    describe("security: SCRAM credentials and ACLs", () => securityCases(ctx));
     describe("transactions", () => transactionCases(ctx));
     describe("retention and DeleteRecords", () => retentionCases(ctx));
     describe("compaction", () => compactionCases(ctx));

@@ -3,6 +3,7 @@
 
 import type {
   AbortedTransaction,
+  AclBinding,
   AppendBatch,
   AppendResult,
   ClientQuota,
@@ -20,8 +21,10 @@ import type {
   ReadResult,
   RetainedResult,
   RetentionPolicy,
+  ScramCredentialAlteration,
   StoredBatch,
   StoredGroup,
+  StoredScramCredential,
   StoredTransaction,
   TimestampQuery,
   TopicInfo,
@@ -38,6 +41,7 @@ import { AppendNotifier, partitionKey } from "./notifier.ts";
 import { OffsetStore } from "./offsets.ts";
 import { ProducerRegistry } from "./producers.ts";
 import { QuotaStore } from "./quotas.ts";
+import { SecurityStore } from "./security.ts";
 import { TopicRegistry } from "./topics.ts";
 import { TransactionRegistry } from "./transactions.ts";
 
@@ -51,6 +55,7 @@ class MemoryEngine implements Engine {
   private readonly groups = new GroupRegistry();
   private readonly committed = new OffsetStore();
   private readonly quotas = new QuotaStore();
+  private readonly security = new SecurityStore();
   private readonly transactions = new TransactionRegistry();
   private closed = false;
 
@@ -215,6 +220,26 @@ class MemoryEngine implements Engine {
 
   async alterClientQuotas(alterations: readonly ClientQuotaAlteration[]): Promise<void> {
     this.quotas.alter(alterations);
+  }
+
+  async scramCredentials(user?: string): Promise<StoredScramCredential[]> {
+    return this.security.scramCredentials(user);
+  }
+
+  async alterScramCredentials(alterations: readonly ScramCredentialAlteration[]): Promise<void> {
+    this.security.alterScramCredentials(alterations);
+  }
+
+  async acls(): Promise<AclBinding[]> {
+    return this.security.acls();
+  }
+
+  async createAcls(bindings: readonly AclBinding[]): Promise<void> {
+    this.security.createAcls(bindings);
+  }
+
+  async deleteAcls(bindings: readonly AclBinding[]): Promise<void> {
+    this.security.deleteAcls(bindings);
   }
 
   async ping(): Promise<void> {

@@ -5,6 +5,7 @@
 
 import type {
   AbortedTransaction,
+  AclBinding,
   AppendBatch,
   AppendResult,
   ClientQuota,
@@ -22,8 +23,10 @@ import type {
   ReadResult,
   RetainedResult,
   RetentionPolicy,
+  ScramCredentialAlteration,
   StoredBatch,
   StoredGroup,
+  StoredScramCredential,
   StoredTransaction,
   TimestampQuery,
   TopicInfo,
@@ -47,6 +50,7 @@ import * as producers from "./producers.ts";
 import * as quotas from "./quotas.ts";
 import { batchByTimestamp, read } from "./read.ts";
 import * as retention from "./retention.ts";
+import * as security from "./security.ts";
 import * as topics from "./topics.ts";
 import * as transactions from "./transactions.ts";
 
@@ -278,6 +282,26 @@ class PostgresEngine implements Engine {
 
   alterClientQuotas(alterations: readonly ClientQuotaAlteration[]): Promise<void> {
     return this.run("alter client quotas", () => quotas.alterClientQuotas(this.db, alterations));
+  }
+
+  scramCredentials(user?: string): Promise<StoredScramCredential[]> {
+    return this.run("scram credentials", () => security.scramCredentials(this.db, user));
+  }
+
+  alterScramCredentials(alterations: readonly ScramCredentialAlteration[]): Promise<void> {
+    return this.run("alter scram credentials", () => security.alterScramCredentials(this.db, alterations));
+  }
+
+  acls(): Promise<AclBinding[]> {
+    return this.run("acls", () => security.acls(this.db));
+  }
+
+  createAcls(bindings: readonly AclBinding[]): Promise<void> {
+    return this.run("create acls", () => security.createAcls(this.db, bindings));
+  }
+
+  deleteAcls(bindings: readonly AclBinding[]): Promise<void> {
+    return this.run("delete acls", () => security.deleteAcls(this.db, bindings));
   }
 
   async ping(): Promise<void> {

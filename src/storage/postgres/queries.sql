@@ -346,6 +346,45 @@ insert into tansu.client_quota (entity, quota_key, value)
 select entity, quota_key, value from change where value is not null
 on conflict (entity, quota_key) do update set value = excluded.value, updated_at = now()
 
+-- name: scram-credentials
+select user_name, mechanism, salt, iterations, stored_key, server_key from tansu.scram_credential
+order by user_name, mechanism
+
+-- name: scram-credentials-of
+select user_name, mechanism, salt, iterations, stored_key, server_key from tansu.scram_credential
+where user_name = $1 order by mechanism
+
+-- name: upsert-scram-credential
+insert into tansu.scram_credential (user_name, mechanism, salt, iterations, stored_key, server_key)
+values ($1, $2, $3, $4, $5, $6)
+on conflict (user_name, mechanism) do update set
+  salt = excluded.salt,
+  iterations = excluded.iterations,
+  stored_key = excluded.stored_key,
+  server_key = excluded.server_key,
+  updated_at = now()
+
+-- name: delete-scram-credential
+delete from tansu.scram_credential where user_name = $1 and mechanism = $2
+
+-- name: acls
+select resource_type, resource_name, pattern_type, principal, host, operation, permission_type from tansu.acl_binding
+
+-- name: create-acls
+-- $1: [{resource_type, resource_name, pattern_type, principal, host, operation, permission_type}]
+insert into tansu.acl_binding (resource_type, resource_name, pattern_type, principal, host, operation, permission_type)
+select * from jsonb_to_recordset($1::text::jsonb) as b(resource_type smallint, resource_name text, pattern_type smallint,
+                                                      principal text, host text, operation smallint, permission_type smallint)
+on conflict do nothing
+
+-- name: delete-acls
+-- $1: as create-acls
+delete from tansu.acl_binding a
+using jsonb_to_recordset($1::text::jsonb) as b(resource_type smallint, resource_name text, pattern_type smallint,
+                                              principal text, host text, operation smallint, permission_type smallint)
+where a.resource_type = b.resource_type and a.resource_name = b.resource_name and a.pattern_type = b.pattern_type
+  and a.principal = b.principal and a.host = b.host and a.operation = b.operation and a.permission_type = b.permission_type
+
 -- name: transaction
 select transactional_id, version, state from tansu.transactions where transactional_id = $1
 

@@ -65,6 +65,14 @@ export class Keys {
     return `${this.prefix}quotas/client-quotas.json`;
   }
 
+  scramCredentials(): string {
+    return `${this.prefix}security/scram-credentials.json`;
+  }
+
+  acls(): string {
+    return `${this.prefix}security/acls.json`;
+  }
+
   probe(): string {
     return `${this.prefix}.tansu/probe-${crypto.randomUUID()}`;
   }

@@ -3,6 +3,7 @@
 
 import type {
   AbortedTransaction,
+  AclBinding,
   AppendBatch,
   AppendResult,
   ClientQuota,
@@ -20,8 +21,10 @@ import type {
   ReadResult,
   RetainedResult,
   RetentionPolicy,
+  ScramCredentialAlteration,
   StoredBatch,
   StoredGroup,
+  StoredScramCredential,
   StoredTransaction,
   TimestampQuery,
   TopicInfo,
@@ -44,6 +47,7 @@ import { Producers } from "./producers.ts";
 import { Quotas } from "./quotas.ts";
 import { retained } from "./retained.ts";
 import { applyRetention, deleteRecords } from "./retention.ts";
+import { Security } from "./security.ts";
 import { describeS3, type S3Settings } from "./settings.ts";
 import { listAll, type ObjectStore } from "./store.ts";
 import { Topics } from "./topics.ts";
@@ -62,6 +66,7 @@ export class S3Engine implements Engine {
   private readonly producers: Producers;
   private readonly groups: Groups;
   private readonly quotas: Quotas;
+  private readonly security: Security;
   private readonly transactions: Transactions;
   private readonly background = new Set<Promise<void>>();
   private closed = false;
@@ -82,6 +87,7 @@ export class S3Engine implements Engine {
     this.producers = new Producers(store, this.keys, this.tuning.producerIdBlock);
     this.groups = new Groups(store, this.keys, this.tuning.pollMs);
     this.quotas = new Quotas(store, this.keys);
+    this.security = new Security(store, this.keys);
     this.transactions = new Transactions(store, this.keys);
     this.maintenance = new Maintenance(
       {
@@ -286,6 +292,31 @@ export class S3Engine implements Engine {
   async alterClientQuotas(alterations: readonly ClientQuotaAlteration[]): Promise<void> {
     await this.ready();
     await this.quotas.alter(alterations);
+  }
+
+  async scramCredentials(user?: string): Promise<StoredScramCredential[]> {
+    await this.ready();
+    return this.security.scramCredentials(user);
+  }
+
+  async alterScramCredentials(alterations: readonly ScramCredentialAlteration[]): Promise<void> {
+    await this.ready();
+    await this.security.alterScramCredentials(alterations);
+  }
+
+  async acls(): Promise<AclBinding[]> {
+    await this.ready();
+    return this.security.acls();
+  }
+
+  async createAcls(bindings: readonly AclBinding[]): Promise<void> {
+    await this.ready();
+    await this.security.createAcls(bindings);
+  }
+
+  async deleteAcls(bindings: readonly AclBinding[]): Promise<void> {
+    await this.ready();
+    await this.security.deleteAcls(bindings);
   }
 
   async ping(): Promise<void> {

@@ -9,6 +9,7 @@
 import { Database } from "bun:sqlite";
 import type {
   AbortedTransaction,
+  AclBinding,
   AppendBatch,
   AppendResult,
   ClientQuota,
@@ -26,8 +27,10 @@ import type {
   ReadResult,
   RetainedResult,
   RetentionPolicy,
+  ScramCredentialAlteration,
   StoredBatch,
   StoredGroup,
+  StoredScramCredential,
   StoredTransaction,
   TimestampQuery,
   TopicInfo,
@@ -49,6 +52,7 @@ import * as producers from "./producers.ts";
 import * as quotas from "./quotas.ts";
 import * as records from "./records.ts";
 import * as retention from "./retention.ts";
+import * as security from "./security.ts";
 import { Statements, type TopicRow } from "./statements.ts";
 import * as topics from "./topics.ts";
 import * as transactions from "./transactions.ts";
@@ -291,6 +295,26 @@ class SqliteEngine implements Engine {
 
   alterClientQuotas(alterations: readonly ClientQuotaAlteration[]): Promise<void> {
     return this.write("alter client quotas", () => quotas.alterClientQuotas(this.s, alterations));
+  }
+
+  scramCredentials(user?: string): Promise<StoredScramCredential[]> {
+    return this.read_("scram credentials", () => security.scramCredentials(this.s, user));
+  }
+
+  alterScramCredentials(alterations: readonly ScramCredentialAlteration[]): Promise<void> {
+    return this.write("alter scram credentials", () => security.alterScramCredentials(this.s, alterations));
+  }
+
+  acls(): Promise<AclBinding[]> {
+    return this.read_("acls", () => security.acls(this.s));
+  }
+
+  createAcls(bindings: readonly AclBinding[]): Promise<void> {
+    return this.write("create acls", () => security.createAcls(this.s, bindings));
+  }
+
+  deleteAcls(bindings: readonly AclBinding[]): Promise<void> {
+    return this.write("delete acls", () => security.deleteAcls(this.s, bindings));
   }
 
   async ping(): Promise<void> {

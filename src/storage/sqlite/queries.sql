@@ -172,6 +172,33 @@ ON CONFLICT (entity, quota_key) DO UPDATE SET value = excluded.value
 -- name: delete-client-quota
 DELETE FROM client_quota WHERE entity = ? AND quota_key = ?
 
+-- name: scram-credentials
+SELECT user_name, mechanism, salt, iterations, stored_key, server_key FROM scram_credential
+ORDER BY user_name, mechanism
+
+-- name: scram-credentials-of
+SELECT user_name, mechanism, salt, iterations, stored_key, server_key FROM scram_credential
+WHERE user_name = ? ORDER BY mechanism
+
+-- name: upsert-scram-credential
+INSERT INTO scram_credential (user_name, mechanism, salt, iterations, stored_key, server_key) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (user_name, mechanism) DO UPDATE SET
+  salt = excluded.salt, iterations = excluded.iterations, stored_key = excluded.stored_key, server_key = excluded.server_key
+
+-- name: delete-scram-credential
+DELETE FROM scram_credential WHERE user_name = ? AND mechanism = ?
+
+-- name: acls
+SELECT resource_type, resource_name, pattern_type, principal, host, operation, permission_type FROM acl_binding
+
+-- name: insert-acl
+INSERT INTO acl_binding (resource_type, resource_name, pattern_type, principal, host, operation, permission_type)
+VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+
+-- name: delete-acl
+DELETE FROM acl_binding WHERE resource_type = ? AND resource_name = ? AND pattern_type = ? AND principal = ?
+AND host = ? AND operation = ? AND permission_type = ?
+
 -- name: transaction
 SELECT transactional_id, version, state FROM transactions WHERE transactional_id = ?
 
