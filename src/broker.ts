@@ -1,12 +1,22 @@
 // What every handler may use: configuration, storage, logging and the broker's identity.
 
-import type { BrokerConfig, Endpoint } from "./config.ts";
+import type { Authorizer } from "./auth/authorizer.ts";
+import type { BrokerConfig, Endpoint, SecurityProtocol } from "./config.ts";
 import type { Handler } from "./handlers/handler.ts";
 import type { Logger } from "./log.ts";
 import type { ClientQuotas } from "./quotas/manager.ts";
 import type { SchemaRegistry } from "./schema/registry.ts";
 import type { ServerObserver } from "./server/observer.ts";
 import type { Engine } from "./storage/engine.ts";
+
+/** One of the broker's listeners once bound. */
+export interface Listener {
+  readonly securityProtocol: SecurityProtocol;
+  /** Where it listens, with the port it bound. */
+  readonly endpoint: Endpoint;
+  /** What a client that connected through this listener is told to connect to. */
+  readonly advertised: Endpoint;
+}
 
 export interface Broker {
   readonly config: BrokerConfig;
@@ -15,9 +25,12 @@ export interface Broker {
   /**
    * The address every broker reports as the only broker of the cluster: leader of every
    * partition, coordinator of every group and controller. Any broker over the same storage can
-   * answer any request, so clients behind a load balancer see one broker.
+   * answer any request, so clients behind a load balancer see one broker. A client is told the
+   * address of the listener it connected through; this is the first listener's.
    */
   readonly advertised: Endpoint;
+  /** Every listener, in --listener-url's order; absent in handler tests. */
+  readonly listeners?: readonly Listener[];
   /** Handlers by API key; ApiVersions is built from it. */
   readonly handlers: ReadonlyMap<number, Handler<unknown, unknown>>;
   /** Topic schemas produced records must fit; absent without --schema-registry. */
@@ -26,4 +39,6 @@ export interface Broker {
   readonly observer?: ServerObserver;
   /** Client quotas this broker enforces; absent where nothing enforces them (handler tests). */
   readonly quotas?: ClientQuotas;
+  /** Checks every request against the stored ACLs; absent when no authorizer is configured (everything is allowed). */
+  readonly authorizer?: Authorizer;
 }

@@ -13,10 +13,35 @@ export interface Endpoint {
 
 export type LogLevel = "error" | "warn" | "info" | "debug";
 
+/** Kafka's security protocols, each named by a listener URL's scheme (tcp, tls, sasl+tcp, sasl+tls). */
+export type SecurityProtocol = "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL";
+
+/** One entry of --listener-url with its twin in --advertised-listener-url. */
+export interface ListenerConfig {
+  securityProtocol: SecurityProtocol;
+  endpoint: Endpoint;
+  /** null: advertise the listener's own address (0.0.0.0 → localhost; port 0 → the bound port). */
+  advertised: Endpoint | null;
+}
+
+/** PEM files of the TLS listeners; with `ca`, clients must present a certificate it signed (mutual TLS). */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  ca: string | null;
+}
+
 export interface BrokerConfig {
+  /** The first of `listeners` (its endpoint and advertised address). */
   listener: Endpoint;
   /** null: advertise the listener's own address (0.0.0.0 → localhost; port 0 → the bound port). */
   advertisedListener: Endpoint | null;
+  /** Every Kafka listener, in --listener-url's order (at least one). */
+  listeners: ListenerConfig[];
+  /** null when no listener uses TLS. */
+  tls: TlsFiles | null;
+  /** How often the TLS files are read again; a change applies to new connections. */
+  tlsCheckIntervalMs: number;
   storageEngine: URL;
   /** Retry opening unreachable storage at start rather than exit. */
   waitForStorage: boolean;
@@ -24,6 +49,13 @@ export interface BrokerConfig {
   nodeId: number;
   /** null when disabled with an empty --admin-listener-url. */
   adminListener: Endpoint | null;
+  /** https://: the admin port uses the TLS listeners' certificate and key. */
+  adminTls: boolean;
+  /** Whether /api/* (and /metrics unless public) ask who is calling. */
+  adminAuth: boolean;
+  /** A bearer token accepted as a super user; null: none. */
+  adminToken: string | null;
+  adminMetricsPublic: boolean;
   schemaRegistry: URL | null;
   /** How long a topic's cached schema (or its absence) is trusted before the registry is asked again. */
   schemaRegistryCheckIntervalMs: number;
@@ -66,6 +98,24 @@ export interface BrokerConfig {
   logRetentionBytes: number;
   /** Kafka's log.retention.check.interval.ms: how often retention and compaction run. */
   logRetentionCheckIntervalMs: number;
+  /** The SASL mechanisms SASL listeners offer (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512). */
+  saslEnabledMechanisms: string[];
+  /** Kafka's connections.max.reauth.ms (KIP-368); 0: SASL sessions never expire. */
+  connectionsMaxReauthMs: number;
+  /** A user created at start if it has no credentials, and a super user; null: none. */
+  adminUser: { name: string; password: string } | null;
+  /** null with --authorizer none: every request is allowed and the ACL APIs answer SECURITY_DISABLED. */
+  authorizer: AclAuthorizerConfig | null;
+}
+
+/** --authorizer acl: the ACLs in storage decide every request. */
+export interface AclAuthorizerConfig {
+  /** Kafka's super.users: principals allowed everything. */
+  superUsers: string[];
+  /** Kafka's allow.everyone.if.no.acl.found: a resource no ACL matches is open to every principal. */
+  allowEveryoneIfNoAclFound: boolean;
+  /** How often the ACLs are read again from storage (other brokers' changes arrive within it). */
+  refreshIntervalMs: number;
 }
 
 interface Option {
@@ -76,13 +126,20 @@ interface Option {
 }
 
 export const BROKER_OPTIONS = [
-  { flag: "listener-url", env: "LISTENER_URL", default: "tcp://0.0.0.0:9092", about: "where the Kafka protocol listens" },
-  { flag: "advertised-listener-url", env: "ADVERTISED_LISTENER_URL", default: "", about: "the address clients are told to connect to (default: the listener's)" },
+  { flag: "listener-url", env: "LISTENER_URL", default: "tcp://0.0.0.0:9092", about: "where the Kafka protocol listens: comma-separated tcp://, tls://, sasl+tcp:// or sasl+tls:// host:port" },
+  { flag: "advertised-listener-url", env: "ADVERTISED_LISTENER_URL", default: "", about: "the address clients of each listener are told to connect to, in the same order and schemes (default: the listeners')" },
+  { flag: "tls-cert", env: "TLS_CERT", default: "", about: "PEM certificate (chain) of the tls:// and sasl+tls:// listeners" },
+  { flag: "tls-key", env: "TLS_KEY", default: "", about: "PEM private key of that certificate" },
+  { flag: "tls-ca", env: "TLS_CA", default: "", about: "PEM CA certificates: TLS clients must present a certificate one of them signed (mutual TLS)" },
+  { flag: "tls-check-interval-ms", env: "TLS_CHECK_INTERVAL_MS", default: "5000", about: "how often the TLS files are checked for changes (new connections get the new certificate)" },
   { flag: "storage-engine", env: "STORAGE_ENGINE", default: "sqlite://tansu.db", about: "memory://, sqlite://path, postgres://… or s3://bucket/prefix" },
   { flag: "wait-for-storage", env: "WAIT_FOR_STORAGE", default: "false", about: "when storage cannot be reached at start, retry with backoff instead of exiting" },
   { flag: "cluster-id", env: "CLUSTER_ID", default: "tansu", about: "the cluster id reported to clients" },
   { flag: "node-id", env: "NODE_ID", default: "111", about: "the broker id every broker reports" },
-  { flag: "admin-listener-url", env: "ADMIN_LISTENER_URL", default: "http://0.0.0.0:8080", about: "the HTTP admin port; empty to disable" },
+  { flag: "admin-listener-url", env: "ADMIN_LISTENER_URL", default: "http://0.0.0.0:8080", about: "the HTTP admin port (https:// serves it with --tls-cert and --tls-key); empty to disable" },
+  { flag: "admin-auth", env: "ADMIN_AUTH", default: "auto", about: "who may read /api/* and /metrics: auto (a stored user or ADMIN_TOKEN once a listener uses SASL or mutual TLS, or --authorizer is acl), required, or none" },
+  { flag: "admin-token", env: "ADMIN_TOKEN", default: "", about: "a bearer token the admin port accepts as a super user" },
+  { flag: "admin-metrics-public", env: "ADMIN_METRICS_PUBLIC", default: "false", about: "serve /metrics without authentication even when the admin port asks for it" },
   { flag: "schema-registry", env: "SCHEMA_REGISTRY", default: "", about: "file://dir or s3://bucket/prefix holding topic schemas" },
   { flag: "schema-registry-check-interval-ms", env: "SCHEMA_REGISTRY_CHECK_INTERVAL_MS", default: "5000", about: "how often a topic's schema file is checked for changes" },
   { flag: "log-level", env: "LOG_LEVEL", default: "info", about: "error, warn, info or debug" },
@@ -108,6 +165,14 @@ export const BROKER_OPTIONS = [
   { flag: "transaction-max-timeout-ms", env: "TRANSACTION_MAX_TIMEOUT_MS", default: "900000", about: "largest transaction timeout a producer may ask for" },
   { flag: "transactional-id-expiration-ms", env: "TRANSACTIONAL_ID_EXPIRATION_MS", default: "604800000", about: "forget a transactional id idle this long" },
   { flag: "transaction-abort-timed-out-transaction-cleanup-interval-ms", env: "TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS", default: "10000", about: "how often transactions past their timeout are looked for and aborted" },
+  { flag: "authorizer", env: "AUTHORIZER", default: "none", about: "none (every request allowed) or acl (the ACLs in storage decide)" },
+  { flag: "super-users", env: "SUPER_USERS", default: "", about: "principals allowed everything with --authorizer acl, separated by ';' (User:admin;User:ops)" },
+  { flag: "allow-everyone-if-no-acl-found", env: "ALLOW_EVERYONE_IF_NO_ACL_FOUND", default: "false", about: "with --authorizer acl, allow a request on a resource no ACL matches" },
+  { flag: "acl-refresh-interval-ms", env: "ACL_REFRESH_INTERVAL_MS", default: "1000", about: "how often the ACLs are read again from storage" },
+  { flag: "sasl-enabled-mechanisms", env: "SASL_ENABLED_MECHANISMS", default: "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512", about: "the SASL mechanisms sasl+tcp:// and sasl+tls:// listeners offer, comma-separated" },
+  { flag: "connections-max-reauth-ms", env: "CONNECTIONS_MAX_REAUTH_MS", default: "0", about: "a SASL session lasts this long; the client must re-authenticate before (0: for ever)" },
+  { flag: "admin-user", env: "ADMIN_USER", default: "", about: "a user created at start (with ADMIN_PASSWORD) if it has no credentials yet, and a super user" },
+  { flag: "admin-password", env: "ADMIN_PASSWORD", default: "", about: "ADMIN_USER's password, used only when that user is created" },
 ] as const satisfies readonly Option[];
 
 type OptionName = (typeof BROKER_OPTIONS)[number]["flag"];
@@ -169,8 +234,8 @@ export function settings(flags: Map<string, string>, env: Record<string, string 
   return out;
 }
 
-export function parseEndpoint(value: string, what: string, scheme: "tcp" | "http"): Endpoint {
-  const port = /^[a-z]+:\/\/(?:\[[^\]]*\]|[^/:]*):(\d+)\/?$/i.exec(value)?.[1];
+export function parseEndpoint(value: string, what: string, scheme: "tcp" | "http" | "https" | ListenerScheme): Endpoint {
+  const port = /^[a-z][a-z+]*:\/\/(?:\[[^\]]*\]|[^/:]*):(\d+)\/?$/i.exec(value)?.[1];
   if (port !== undefined && Number(port) > 65535) throw new ConfigError(`${what}: port ${port} is out of range (0..65535) in ${JSON.stringify(value)}`);
   let url: URL;
   try {
@@ -183,6 +248,57 @@ export function parseEndpoint(value: string, what: string, scheme: "tcp" | "http
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   if (host === "") throw new ConfigError(`${what}: no host in ${JSON.stringify(value)}`);
   return { host, port: url.port === "" ? 0 : Number(url.port) };
+}
+
+const SECURITY_PROTOCOLS = { tcp: "PLAINTEXT", tls: "SSL", "sasl+tcp": "SASL_PLAINTEXT", "sasl+tls": "SASL_SSL" } as const satisfies Record<string, SecurityProtocol>;
+type ListenerScheme = keyof typeof SECURITY_PROTOCOLS;
+
+export const usesTls = (p: SecurityProtocol) => p === "SSL" || p === "SASL_SSL";
+
+/** A comma-separated list of listener URLs, each with the scheme and endpoint it names. */
+function parseListenerUrls(value: string, what: string): { scheme: ListenerScheme; endpoint: Endpoint }[] {
+  return value.split(",").map((entry) => {
+    const url = entry.trim();
+    const scheme = /^([a-z+]+):\/\//i.exec(url)?.[1]?.toLowerCase();
+    if (scheme !== undefined && !(scheme in SECURITY_PROTOCOLS)) {
+      throw new ConfigError(`${what}: unknown scheme ${scheme}:// in ${JSON.stringify(url)} (use tcp://, tls://, sasl+tcp:// or sasl+tls://)`);
+    }
+    const known = (scheme ?? "tcp") as ListenerScheme;
+    return { scheme: known, endpoint: parseEndpoint(url, what, known) };
+  });
+}
+
+/** --listener-url and --advertised-listener-url, paired entry by entry. */
+function parseListeners(listeners: Setting, advertised: Setting): ListenerConfig[] {
+  const bound = parseListenerUrls(listeners.value, listeners.what);
+  const told = advertised.value === "" ? null : parseListenerUrls(advertised.value, advertised.what);
+  if (told !== null && told.length !== bound.length) {
+    throw new ConfigError(`${advertised.what}: ${told.length} address(es) for ${bound.length} listener(s) in ${listeners.what}; give one per listener, in the same order`);
+  }
+  const ports = new Map<number, string>();
+  return bound.map(({ scheme, endpoint }, i) => {
+    const twin = told?.[i];
+    if (twin !== undefined && twin.scheme !== scheme) {
+      throw new ConfigError(`${advertised.what}: entry ${i + 1} is ${twin.scheme}:// but listener ${i + 1} in ${listeners.what} is ${scheme}://`);
+    }
+    const taken = ports.get(endpoint.port);
+    if (taken !== undefined) throw new ConfigError(`${listeners.what}: port ${endpoint.port} is used by two listeners (${taken} and ${scheme}://)`);
+    if (endpoint.port !== 0) ports.set(endpoint.port, `${scheme}://`);
+    return { securityProtocol: SECURITY_PROTOCOLS[scheme], endpoint, advertised: twin?.endpoint ?? null };
+  });
+}
+
+/** The TLS files, required when a listener uses TLS and refused when none does. */
+function parseTls(listeners: readonly ListenerConfig[], listenerWhat: string, cert: Setting, key: Setting, ca: Setting, adminTls: boolean): TlsFiles | null {
+  const needed = listeners.some((l) => usesTls(l.securityProtocol));
+  if (!needed && !adminTls) {
+    const stray = [cert, key, ca].find((s) => s.value !== "");
+    if (stray !== undefined) throw new ConfigError(`${stray.what} is set but no listener in ${listenerWhat} uses tls:// or sasl+tls:// (nor is the admin port https://)`);
+    return null;
+  }
+  const missing = [cert, key].filter((s) => s.value === "").map((s) => s.what);
+  if (missing.length > 0) throw new ConfigError(`${needed ? `${listenerWhat}: a tls:// or sasl+tls:// listener` : "an https:// admin port"} needs ${missing.join(" and ")}`);
+  return { cert: cert.value, key: key.value, ca: ca.value === "" ? null : ca.value };
 }
 
 export function parseInteger(value: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -227,8 +343,27 @@ function retentionMs(get: (name: OptionName) => string, what: (name: OptionName)
   return -1;
 }
 
+/** Kafka's super.users: `;`-separated principals, each `Type:name`. */
+function parseSuperUsers(s: Setting): string[] {
+  const users = s.value.split(";").map((u) => u.trim()).filter((u) => u !== "");
+  const bad = users.find((u) => !/^[^:]+:.+$/.test(u));
+  if (bad !== undefined) throw new ConfigError(`${s.what}: ${JSON.stringify(bad)} is not a principal (use Type:name, e.g. User:admin)`);
+  return users;
+}
+
+function parseAuthorizer(kind: Setting, superUsers: Setting, allowEveryoneIfNoAclFound: boolean, refreshIntervalMs: number): AclAuthorizerConfig | null {
+  const value = kind.value.trim().toLowerCase();
+  if (value !== "none" && value !== "acl") throw new ConfigError(`${kind.what}: expected none or acl, got ${JSON.stringify(kind.value)}`);
+  const users = parseSuperUsers(superUsers);
+  if (value === "none") {
+    if (users.length > 0) throw new ConfigError(`${superUsers.what} is set but ${kind.what} is none (use acl)`);
+    return null;
+  }
+  return { superUsers: users, allowEveryoneIfNoAclFound, refreshIntervalMs };
+}
+
 export function brokerConfig(args: readonly string[], env: Record<string, string | undefined>): BrokerConfig {
-  const { flags, positional } = parseFlags(args, BROKER_OPTIONS, ["wait-for-storage"]);
+  const { flags, positional } = parseFlags(args, BROKER_OPTIONS, ["wait-for-storage", "allow-everyone-if-no-acl-found"]);
   if (positional.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(positional[0])}`);
   const s = settings(flags, env, BROKER_OPTIONS);
   const get = (name: OptionName): string => s.get(name)?.value ?? "";
@@ -248,16 +383,26 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
     }
   }
   const admin = get("admin-listener-url");
+  const setting = (name: OptionName): Setting => s.get(name) ?? { value: "", what: `--${name}` };
+  const listeners = parseListeners(setting("listener-url"), setting("advertised-listener-url"));
+  const adminUser = parseAdminUser(setting("admin-user"), setting("admin-password"));
   const groupMinSessionTimeoutMs = int("group-min-session-timeout-ms", 1);
   const groupMaxSessionTimeoutMs = int("group-max-session-timeout-ms", groupMinSessionTimeoutMs);
-  return {
-    listener: parseEndpoint(get("listener-url"), what("listener-url"), "tcp"),
-    advertisedListener: get("advertised-listener-url") === "" ? null : parseEndpoint(get("advertised-listener-url"), what("advertised-listener-url"), "tcp"),
+  const config: BrokerConfig = {
+    listener: listeners[0]!.endpoint,
+    advertisedListener: listeners[0]!.advertised,
+    listeners,
+    tls: parseTls(listeners, what("listener-url"), setting("tls-cert"), setting("tls-key"), setting("tls-ca"), admin.startsWith("https:")),
+    tlsCheckIntervalMs: int("tls-check-interval-ms", 1),
     storageEngine: parseStorage(get("storage-engine"), what("storage-engine")),
     waitForStorage: bool("wait-for-storage"),
     clusterId: get("cluster-id"),
     nodeId: int("node-id", 0),
-    adminListener: admin === "" ? null : parseEndpoint(admin, what("admin-listener-url"), "http"),
+    adminListener: admin === "" ? null : parseEndpoint(admin, what("admin-listener-url"), admin.startsWith("https:") ? "https" : "http"),
+    adminTls: admin.startsWith("https:"),
+    adminAuth: false,
+    adminToken: get("admin-token") === "" ? null : get("admin-token"),
+    adminMetricsPublic: bool("admin-metrics-public"),
     schemaRegistry,
     schemaRegistryCheckIntervalMs: int("schema-registry-check-interval-ms", 0),
     logLevel: logLevel as LogLevel,
@@ -281,5 +426,44 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
     logRetentionMs: retentionMs(get, what),
     logRetentionBytes: long("log-retention-bytes", -1),
     logRetentionCheckIntervalMs: int("log-retention-check-interval-ms", 1),
+    authorizer: withAdminUser(parseAuthorizer(setting("authorizer"), setting("super-users"), bool("allow-everyone-if-no-acl-found"), int("acl-refresh-interval-ms", 1)), adminUser),
+    saslEnabledMechanisms: parseSaslMechanisms(setting("sasl-enabled-mechanisms")),
+    connectionsMaxReauthMs: long("connections-max-reauth-ms", 0),
+    adminUser,
   };
+  return { ...config, adminAuth: adminAuthOf(setting("admin-auth"), config) };
+}
+
+/** auto: ask who is calling once the Kafka listeners do (SASL or mutual TLS) or ACLs decide. */
+function adminAuthOf({ value, what }: Setting, config: BrokerConfig): boolean {
+  if (value === "required") return true;
+  if (value === "none") return false;
+  if (value !== "auto") throw new ConfigError(`${what}: expected auto, required or none, got ${JSON.stringify(value)}`);
+  const sasl = config.listeners.some((l) => l.securityProtocol === "SASL_PLAINTEXT" || l.securityProtocol === "SASL_SSL");
+  return sasl || config.tls?.ca != null || config.authorizer !== null;
+}
+
+const SASL_MECHANISM_NAMES = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
+
+function parseSaslMechanisms({ value, what }: Setting): string[] {
+  const names = value.split(",").map((m) => m.trim().toUpperCase()).filter((m) => m !== "");
+  if (names.length === 0) throw new ConfigError(`${what}: at least one of ${SASL_MECHANISM_NAMES.join(", ")} is needed`);
+  for (const m of names) if (!SASL_MECHANISM_NAMES.includes(m)) throw new ConfigError(`${what}: unknown SASL mechanism ${JSON.stringify(m)} (use ${SASL_MECHANISM_NAMES.join(", ")})`);
+  return [...new Set(names)];
+}
+
+/** ADMIN_USER with ADMIN_PASSWORD: both or neither. */
+function parseAdminUser(user: Setting, password: Setting): { name: string; password: string } | null {
+  if (user.value === "" && password.value === "") return null;
+  if (user.value === "") throw new ConfigError(`${password.what} is set without ${user.what}`);
+  if (password.value === "") throw new ConfigError(`${user.what} is set without ${password.what}`);
+  if (user.value.includes(",") || user.value.includes("=")) throw new ConfigError(`${user.what}: a SCRAM user name cannot contain ',' or '='`);
+  return { name: user.value, password: password.value };
+}
+
+/** The admin user is a super user too, so that a fresh deployment is not locked out. */
+function withAdminUser(authorizer: AclAuthorizerConfig | null, admin: { name: string } | null): AclAuthorizerConfig | null {
+  if (authorizer === null || admin === null) return authorizer;
+  const principal = `User:${admin.name}`;
+  return authorizer.superUsers.includes(principal) ? authorizer : { ...authorizer, superUsers: [...authorizer.superUsers, principal] };
 }

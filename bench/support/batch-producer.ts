@@ -13,7 +13,8 @@ interface Writable {
   write(bytes: Uint8Array): number;
 }
 
-export async function produceBatches(port: number, topic: string, batches: readonly Uint8Array[], window = 8): Promise<number> {
+/** `tls`: connect with TLS, trusting `ca` and checking the name `serverName`. */
+export async function produceBatches(port: number, topic: string, batches: readonly Uint8Array[], window = 8, tls?: { ca: string; serverName: string }): Promise<number> {
   const frames = batches.map((records, i) =>
     encodeRequest(ProduceApi, { apiKey: 0, apiVersion: VERSION, correlationId: i, clientId: "bench" }, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] }).slice(),
   );
@@ -42,6 +43,7 @@ export async function produceBatches(port: number, topic: string, batches: reado
   const socket = await Bun.connect({
     hostname: "127.0.0.1",
     port,
+    tls,
     socket: {
       drain: flush,
       data(s, chunk) {

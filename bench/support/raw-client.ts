@@ -8,14 +8,16 @@ export class RawClient {
   private waiting: ((frame: Uint8Array) => void) | null = null;
   private constructor(private socket: Socket<undefined> | null) {}
 
-  /** Resolves once connected; rejects at once when nothing listens on the port. */
-  static async connect(port: number): Promise<RawClient> {
+  /** Resolves once connected; rejects at once when nothing listens on the port. `tls`: over TLS, trusting `ca`. */
+  static async connect(port: number, tls?: { ca: string; serverName: string }): Promise<RawClient> {
     const client = new RawClient(null);
     client.socket = await Bun.connect({
       hostname: "127.0.0.1",
       port,
+      tls,
       socket: {
         data: (_socket, chunk) => client.received(chunk),
+        drain: () => client.flush(),
       },
     });
     return client;
@@ -40,12 +42,22 @@ export class RawClient {
     w(frame);
   }
 
+  /** Bytes the socket has not taken yet (a TLS socket takes none before its handshake ends). */
+  private unsent: Uint8Array | null = null;
+
+  private flush(): void {
+    if (this.unsent === null || this.socket === null) return;
+    const n = this.socket.write(this.unsent);
+    this.unsent = n >= this.unsent.length ? null : this.unsent.subarray(Math.max(n, 0));
+  }
+
   /** `frame` includes its size prefix. */
   request(frame: Uint8Array): Promise<Uint8Array> {
     const answer = new Promise<Uint8Array>((resolve) => {
       this.waiting = resolve;
     });
-    this.socket?.write(frame);
+    this.unsent = frame;
+    this.flush();
     this.deliver();
     return answer;
   }

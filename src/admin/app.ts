@@ -3,13 +3,18 @@
 
 import { Hono } from "hono/tiny";
 import { StorageError } from "../storage/engine.ts";
+import { requireAdminAuth } from "./auth.ts";
 import { type AdminContext, DeadlineExceeded } from "./context.ts";
 import { groupRoutes } from "./groups.ts";
 import { healthRoutes } from "./health.ts";
 import { topicRoutes } from "./topics.ts";
 
-export function adminApp(ctx: AdminContext): Hono {
+/** `peer`: the caller's address (the server knows it; tests may leave it out). */
+export function adminApp(ctx: AdminContext, peer: (request: Request) => string = () => ""): Hono {
   const app = new Hono();
+  if (ctx.config.adminAuth) {
+    requireAdminAuth(app, { engine: ctx.engine, token: ctx.config.adminToken, authorizer: ctx.authorizer, metricsPublic: ctx.config.adminMetricsPublic, peer: (c) => peer(c.req.raw) });
+  }
   healthRoutes(app, ctx);
   topicRoutes(app, ctx);
   groupRoutes(app, ctx);

@@ -1,5 +1,6 @@
 // What the admin endpoints read: the broker's configuration, its storage and its counters.
 
+import type { Authorizer } from "../auth/authorizer.ts";
 import type { BrokerConfig } from "../config.ts";
 import type { CleanupProgress } from "../retention/progress.ts";
 import type { Engine } from "../storage/engine.ts";
@@ -11,6 +12,8 @@ export interface AdminContext {
   readonly metrics: BrokerMetrics;
   /** What this broker's retention checks last found and did. */
   readonly cleanup: CleanupProgress;
+  /** Decides whether an authenticated admin caller may read (DESCRIBE on the cluster). */
+  readonly authorizer?: Authorizer;
 }
 
 /** Storage calls made for an HTTP request give up after this long (the request answers 503). */

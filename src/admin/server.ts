@@ -11,16 +11,17 @@ export interface AdminServer {
   stop(): Promise<void>;
 }
 
-export function startAdmin(endpoint: Endpoint, ctx: AdminContext, log: Logger): AdminServer {
-  const app = adminApp(ctx);
+/** `tls`: serve https:// with this certificate and key (the Kafka TLS listeners' own, as loaded at start). */
+export function startAdmin(endpoint: Endpoint, ctx: AdminContext, log: Logger, tls?: { cert: string; key: string }): AdminServer {
   let server: ReturnType<typeof Bun.serve>;
+  const app = adminApp(ctx, (request) => server.requestIP(request)?.address ?? "");
   try {
-    server = Bun.serve({ hostname: endpoint.host, port: endpoint.port, fetch: (request) => app.fetch(request) });
+    server = Bun.serve({ hostname: endpoint.host, port: endpoint.port, tls, fetch: (request) => app.fetch(request) });
   } catch (e) {
     throw bindError(e, "--admin-listener-url", endpoint.host, endpoint.port);
   }
   const port = server.port ?? endpoint.port;
-  log.info("admin listening", { listener: `${endpoint.host}:${port}` });
+  log.info("admin listening", { listener: `${endpoint.host}:${port}`, tls: tls === undefined ? undefined : true, auth: ctx.config.adminAuth ? "required" : undefined });
   return {
     port,
     async stop() {

@@ -33,7 +33,7 @@ export type ScramFailure =
   | "authentication-failed"
   | "already-finished";
 
-export type ScramFinish = { ok: true; serverFinal: Uint8Array; username: string; tokenAuth: boolean } | { ok: false; reason: ScramFailure };
+export type ScramFinish = { ok: true; serverFinal: Uint8Array; username: string; tokenAuth: boolean } | { ok: false; reason: ScramFailure; username?: string };
 export type ScramStart =
   | { ok: true; serverFirst: Uint8Array; finish(clientFinal: Uint8Array): Promise<ScramFinish> }
   | { ok: false; reason: ScramFailure };
@@ -63,19 +63,13 @@ export async function scramCredential(
     return { ok: false, reason: "iterations-out-of-range" };
   }
   if (salt.length === 0) return { ok: false, reason: "empty-salt" };
+  return { ok: true, credential: credentialFromSalted(mechanism, salt, iterations, await saltPassword(mechanism, password, salt, iterations)) };
+}
+
+/** SaltedPassword := Hi(password, salt, iterations) (RFC 5802), what AlterUserScramCredentials sends. */
+export async function saltPassword(mechanism: ScramMechanism, password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const { name, size } = HASHES[mechanism];
-  const salted = await pbkdf2Async(encoder.encode(password), salt, iterations, size, name);
-  const clientKey = hmac(name, salted, "Client Key");
-  return {
-    ok: true,
-    credential: {
-      mechanism,
-      salt: new Uint8Array(salt),
-      iterations,
-      storedKey: hash(name, clientKey),
-      serverKey: hmac(name, salted, "Server Key"),
-    },
-  };
+  return new Uint8Array(await pbkdf2Async(encoder.encode(password), salt, iterations, size, name));
 }
 
 export async function startScram(
@@ -114,7 +108,9 @@ export async function startScram(
     if (!timingSafeEqualBytes(final.channelBinding, encoder.encode(first.gs2Header))) {
       return { ok: false, reason: "channel-binding-mismatch" };
     }
-    if (final.nonce !== combinedNonce) return { ok: false, reason: "nonce-mismatch" };
+    // Kafka only checks that the nonce ends with the server's: librdkafka 2.0 sends its own nonce
+    // again in front of it, and the proof covers whatever was sent
+    if (!final.nonce.endsWith(combinedNonce)) return { ok: false, reason: "nonce-mismatch" };
     if (final.proof.length !== size) return { ok: false, reason: "malformed" };
 
     const authMessage = `${first.bare},${serverFirst},${final.withoutProof}`;
@@ -122,7 +118,7 @@ export async function startScram(
     const clientKey = final.proof.map((b, i) => b ^ (signature[i] ?? 0));
     // Computed for unknown users too, so both failures cost the same.
     const proofOk = timingSafeEqualBytes(hash(name, clientKey), credential.storedKey);
-    if (!proofOk || !known) return { ok: false, reason: "authentication-failed" };
+    if (!proofOk || !known) return { ok: false, reason: "authentication-failed", username: first.username };
     const serverSignature = Buffer.from(hmac(name, credential.serverKey, authMessage)).toString("base64");
     return { ok: true, serverFinal: encoder.encode(`v=${serverSignature}`), username: first.username, tokenAuth: first.tokenAuth };
   }
@@ -154,4 +150,28 @@ function hash(name: string, data: Uint8Array): Uint8Array {
 
 function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Whether `password` is the one `credential` was made from (SASL PLAIN checks passwords this way). */
+export async function passwordMatches(credential: ScramCredential, password: string): Promise<boolean> {
+  const derived = credentialFromSalted(credential.mechanism, credential.salt, credential.iterations, await saltPassword(credential.mechanism, password, credential.salt, credential.iterations));
+  return timingSafeEqualBytes(derived.storedKey, credential.storedKey);
+}
+
+/**
+ * The credential for a salted password a client computed itself (AlterUserScramCredentials sends
+ * SaltedPassword, never the password): StoredKey and ServerKey as RFC 5802 derives them.
+ */
+export function credentialFromSalted(mechanism: ScramMechanism, salt: Uint8Array, iterations: number, salted: Uint8Array): ScramCredential {
+  const { name } = HASHES[mechanism];
+  return { mechanism, salt: new Uint8Array(salt), iterations, storedKey: hash(name, hmac(name, salted, "Client Key")), serverKey: hmac(name, salted, "Server Key") };
+}
+
+/** Kafka's ScramMechanism codes in Describe/AlterUserScramCredentials. */
+export const SCRAM_MECHANISM_CODES: Record<ScramMechanism, number> = { "SCRAM-SHA-256": 1, "SCRAM-SHA-512": 2 };
+
+export function scramMechanismOfCode(code: number): ScramMechanism | null {
+  if (code === 1) return "SCRAM-SHA-256";
+  if (code === 2) return "SCRAM-SHA-512";
+  return null;
 }

@@ -4,15 +4,19 @@
 import type { BrokerMetrics } from "../admin/index.ts";
 import type { AdminServer } from "../admin/server.ts";
 import type { Broker } from "../broker.ts";
-import type { BrokerConfig, Endpoint } from "../config.ts";
+import type { BrokerConfig } from "../config.ts";
+import { StoredAclAuthorizer } from "../auth/acl-authorizer.ts";
+import { untilAclsLoaded } from "../auth/acl-gate.ts";
 import { handlerRegistry } from "../handlers/index.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { ClientQuotas } from "../quotas/manager.ts";
-import { listenKafka } from "../server/listener.ts";
+import { describeListener, listenKafka } from "../server/listener.ts";
 import type { ServerObserver } from "../server/observer.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngineWaiting } from "../storage/open.ts";
 import { engineWhenOpen } from "../storage/when-open.ts";
+import { ensureAdminUser } from "../auth/admin-user.ts";
+import { unauthenticatedExposure } from "../auth/exposure.ts";
 import { CleanerCheckpoints } from "../retention/dirty.ts";
 import { CleanupProgress } from "../retention/progress.ts";
 import { sweepRetention } from "../retention/sweep.ts";
@@ -35,13 +39,18 @@ const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 /** The storage URL without credentials or options, for logs before the engine has described itself. */
 const storageDescription = (url: URL) => `${url.protocol}//${url.host}${url.pathname}`;
 
-function advertise(config: BrokerConfig, boundPort: number): Endpoint {
-  const a = config.advertisedListener;
-  if (a === null) {
-    const host = config.listener.host === "0.0.0.0" || config.listener.host === "::" ? "localhost" : config.listener.host;
-    return { host, port: boundPort };
-  }
-  return { host: a.host, port: a.port === 0 ? boundPort : a.port };
+/** The TLS listeners' files, loaded (a bad one fails the start, naming it) and then watched; loaded only when a listener uses TLS. */
+async function openTls(config: BrokerConfig, log: Logger) {
+  if (config.tls === null) return null;
+  const files = config.tls;
+  const tls = await import("../auth/tls.ts");
+  const loaded = await tls.loadTls(files);
+  return {
+    options: tls.serverTlsOptions(loaded),
+    /** The admin port's https:// serves the same certificate (as loaded at start). */
+    admin: { cert: loaded.cert, key: loaded.key },
+    watch: (apply: (options: ReturnType<typeof tls.serverTlsOptions>) => void) => tls.watchTls(files, loaded, config.tlsCheckIntervalMs, log, (m) => apply(tls.serverTlsOptions(m))),
+  };
 }
 
 /**
@@ -50,6 +59,7 @@ function advertise(config: BrokerConfig, boundPort: number): Endpoint {
  * it stops.
  */
 export async function startBroker(config: BrokerConfig, log: Logger = createLogger(config.logLevel), shared?: Engine): Promise<RunningBroker> {
+  const tls = await openTls(config, log);
   const registry = config.schemaRegistry;
   const schemas = registry === null ? undefined : await (await import("../schema/registry.ts")).openSchemaRegistry(registry, log, config.schemaRegistryCheckIntervalMs, process.env);
   let instrument = (engine: Engine) => engine;
@@ -64,13 +74,25 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   }
   // The listener comes first and storage opens one event-loop turn later: a client that connected
   // at once gets its ApiVersions answered while storage opens; requests that need storage wait.
-  const opening = shared !== undefined ? Promise.resolve(shared) : nextTurn().then(() => openEngineWaiting(config.storageEngine, config.waitForStorage, log, storageDescription(config.storageEngine)));
+  const openingStore = shared !== undefined ? Promise.resolve(shared) : nextTurn().then(() => openEngineWaiting(config.storageEngine, config.waitForStorage, log, storageDescription(config.storageEngine)));
+  // the bootstrap user exists before any request reaches storage (SASL looks credentials up there)
+  const opening = openingStore.then(async (e) => {
+    if (config.adminUser !== null) await ensureAdminUser(e, config.adminUser, log);
+    return e;
+  });
   const engine = engineWhenOpen(opening.then(instrument), storageDescription(config.storageEngine));
-  const listener = listenKafka(config, () => broker);
-  const broker: Broker = { config, engine, log, advertised: advertise(config, listener.port), handlers: handlerRegistry(), observer, schemas, quotas: new ClientQuotas(engine, log) };
+  const authorizer = config.authorizer === null ? undefined : new StoredAclAuthorizer(engine, log, config.authorizer);
+  const handlers = authorizer === undefined ? handlerRegistry() : untilAclsLoaded(handlerRegistry(), authorizer.loaded);
+  const listener = listenKafka(config, () => broker, tls?.options ?? null);
+  const [first] = listener.listeners;
+  const broker: Broker = { config, engine, log, advertised: first!.advertised, listeners: listener.listeners, handlers, observer, schemas, quotas: new ClientQuotas(engine, log), authorizer };
+  // listener= and advertised= name the first listener; listeners= and advertisedListeners= all of them
+  const plainOnly = listener.listeners.length === 1 && first!.securityProtocol === "PLAINTEXT";
   log.info("broker listening", {
-    listener: `${config.listener.host}:${listener.port}`,
+    listener: `${first!.endpoint.host}:${first!.endpoint.port}`,
     advertised: `${broker.advertised.host}:${broker.advertised.port}`,
+    listeners: plainOnly ? undefined : listener.listeners.map(describeListener).join(","),
+    advertisedListeners: plainOnly ? undefined : listener.listeners.map((l) => describeListener({ ...l, endpoint: l.advertised })).join(","),
     storage: engine.description,
     schemas: registry?.href,
     cluster: config.clusterId,
@@ -86,13 +108,15 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
     throw e;
   }
   log.info("storage open", { storage: opened.description, startMs: performance.now().toFixed(1) });
+  const exposed = unauthenticatedExposure(listener.listeners, config.tls?.ca != null);
+  if (exposed.length > 0) log.warn("listening beyond loopback without authentication: anyone who reaches these listeners may use the broker (use sasl+tcp://, sasl+tls:// or --tls-ca)", { listeners: exposed.join(",") });
   // after the Kafka listener: a scaled-to-zero broker's first client should not wait for it
   let admin: AdminServer | null = null;
   const cleanup = new CleanupProgress();
   const checkpoints = new CleanerCheckpoints();
   if (config.adminListener !== null && metrics !== undefined) {
     try {
-      admin = (await import("../admin/server.ts")).startAdmin(config.adminListener, { config, engine, metrics, cleanup }, log);
+      admin = (await import("../admin/server.ts")).startAdmin(config.adminListener, { config, engine, metrics, cleanup, authorizer }, log, config.adminTls ? tls?.admin : undefined);
     } catch (e) {
       await listener.stop(0);
       if (shared === undefined) await opened.close();
@@ -102,7 +126,10 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   // the compiled binary starts with the JIT held back (package.json's build), so run-once start-up
   // code is not compiled; from here on, hot request paths tier up as usual
   Bun.unsafe.setJITPolicy(1);
+  // requests other than ApiVersions wait until the ACLs are first read (auth/acl-gate.ts)
+  authorizer?.start();
   const stopTransactionSweep = every(config.transactionAbortTimedOutTransactionCleanupIntervalMs, "transaction sweep", log, () => sweepTransactions(transactionContext(broker), config));
+  const stopTlsWatch = tls?.watch((options) => listener.reloadTls(options));
   const stopRetentionSweep = every(config.logRetentionCheckIntervalMs, "retention sweep", log, () => sweepRetention({ engine, log, config, progress: admin === null ? undefined : cleanup, checkpoints }));
   let stopping: Promise<void> | undefined;
   return {
@@ -113,6 +140,8 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
       stopping ??= (async () => {
         stopTransactionSweep();
         stopRetentionSweep();
+        stopTlsWatch?.();
+        authorizer?.stop();
         await listener.stop();
         await admin?.stop();
         if (shared === undefined) await opened.close();

@@ -15,6 +15,9 @@
 // A transactional batch is stored only for a partition its producer added to the ongoing
 // transaction of the request's transactionalId (KIP-890 part 1; INVALID_TXN_STATE otherwise) and
 // carries the transaction's verificationGuard to storage (src/transactions/verify.ts).
+// Authorization (produce/authorize.ts): WRITE on each topic (TOPIC_AUTHORIZATION_FAILED for its
+// partitions) and, for transactional batches, WRITE on the transactionalId
+// (TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition).
 
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
@@ -22,6 +25,7 @@ import { ProduceApi, type ProduceRequest, type ProduceResponse } from "../protoc
 import { type BatchHeader, setLogAppendTime } from "../protocol/records/index.ts";
 import type { AppendResult, TopicInfo } from "../storage/engine.ts";
 import { CloseConnection, defineHandler } from "./handler.ts";
+import { produceAuthorization } from "./produce/authorize.ts";
 import { checkSchema } from "./produce/schema.ts";
 import { checkProducedBatch } from "./produce/validate.ts";
 import { storageErrorCode } from "./storage-errors.ts";
@@ -130,10 +134,14 @@ export default defineHandler<ProduceRequest, ProduceResponse>({
   minVersion: 0,
   maxVersion: 11,
   serial: true,
-  async handle(request, { broker, apiVersion, doneWithRequestBytes, inOrder }) {
+  async handle(request, ctx) {
+    const { broker, apiVersion, doneWithRequestBytes, inOrder } = ctx;
     const appends: Appends = { threw: false };
+    const authorization = produceAuthorization(ctx, request);
     const checked = await Promise.all(
       request.topicData.map(async (t) => {
+        const refused = authorization(t.name);
+        if (refused !== ErrorCodes.NONE) return { name: t.name, partitions: t.partitionData.map((p) => answer(p.index, refused, null)) };
         let topic: TopicInfo | null;
         try {
           topic = await broker.engine.getTopic(t.name);

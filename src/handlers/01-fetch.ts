@@ -8,20 +8,39 @@
 // a request naming another session id gets FETCH_SESSION_ID_NOT_FOUND.
 // isolationLevel READ_COMMITTED (1) answers only below each partition's lastStableOffset, with the
 // aborted transactions in the range returned, from which every client drops aborted records.
+// Authorization: READ on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions (before
+// whether it exists); a follower's fetch (replicaId >= 0) needs CLUSTER_ACTION on the cluster
+// instead, else every partition answers TOPIC_AUTHORIZATION_FAILED, as in Kafka.
 
+import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { FetchApi, type FetchRequest, type FetchResponse } from "../protocol/generated/index.ts";
 import type { TopicInfo, TopicPartition } from "../storage/engine.ts";
 import { readPartitions, type PartitionRead, type PartitionWant } from "./fetch/read.ts";
-import { CONNECTION_CLOSED, defineHandler } from "./handler.ts";
+import { CONNECTION_CLOSED, defineHandler, type RequestContext } from "./handler.ts";
 
 const READ_COMMITTED = 1;
 
-async function resolveWants(broker: Broker, request: FetchRequest): Promise<{ topic: string; wants: PartitionWant[] }[]> {
+/** Whether the sender may read `topic`. */
+function readable(ctx: RequestContext, request: FetchRequest): (topic: string) => boolean {
+  if (request.replicaId >= 0) {
+    const follower = allowed(ctx, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME);
+    return () => follower;
+  }
+  return (topic) => allowed(ctx, AclOperation.READ, ResourceType.TOPIC, topic);
+}
+
+async function resolveWants(ctx: RequestContext, request: FetchRequest): Promise<{ topic: string; wants: PartitionWant[] }[]> {
+  const { broker } = ctx;
   const topics = new Map<string, Promise<TopicInfo | null>>();
+  const mayRead = readable(ctx, request);
   return Promise.all(
     request.topics.map(async (t) => {
+      if (!mayRead(t.topic)) {
+        const refused = ErrorCodes.TOPIC_AUTHORIZATION_FAILED;
+        return { topic: t.topic, wants: t.partitions.map((p) => ({ topic: null, partition: p.partition, fetchOffset: Number(p.fetchOffset), partitionMaxBytes: p.partitionMaxBytes, refused })) };
+      }
       let info = topics.get(t.topic);
       if (info === undefined) topics.set(t.topic, (info = broker.engine.getTopic(t.topic)));
       const topic = await info;
@@ -53,11 +72,12 @@ export default defineHandler<FetchRequest, FetchResponse>({
   minVersion: 4,
   maxVersion: 12,
   largeResponses: true,
-  async handle(request, { broker, signal }) {
+  async handle(request, ctx) {
+    const { broker, signal } = ctx;
     const base = { throttleTimeMs: 0, sessionId: 0, nodeEndpoints: [] };
     if (request.sessionId !== 0) return { ...base, errorCode: ErrorCodes.FETCH_SESSION_ID_NOT_FOUND, responses: [] };
 
-    const topics = await resolveWants(broker, request);
+    const topics = await resolveWants(ctx, request);
     const wants = topics.flatMap((t) => t.wants);
     const partitions = wants.flatMap((w) => (w.topic === null ? [] : [{ topic: w.topic.name, partition: w.partition }]));
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);

@@ -4,7 +4,10 @@
 // -5 latest tiered (v9+; no tiered storage: offset -1). A timestamp with no record at or after it
 // answers offset -1 and timestamp -1 without error, as Kafka does; so does one whose record is at or
 // past the lastStableOffset under READ_COMMITTED.
+// Authorization: DESCRIBE on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions (before
+// whether it exists).
 
+import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { ListOffsetsApi, type ListOffsetsRequest, type ListOffsetsResponse } from "../protocol/generated/index.ts";
@@ -49,10 +52,14 @@ export default defineHandler<ListOffsetsRequest, ListOffsetsResponse>({
   api: ListOffsetsApi,
   minVersion: 1,
   maxVersion: 9,
-  async handle(request, { broker, apiVersion }) {
+  async handle(request, ctx) {
+    const { broker, apiVersion } = ctx;
     const readCommitted = apiVersion >= 2 && request.isolationLevel === READ_COMMITTED;
     const topics = await Promise.all(
       request.topics.map(async (t) => {
+        if (!allowed(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name)) {
+          return { name: t.name, partitions: t.partitions.map((p) => answer(p.partitionIndex, ErrorCodes.TOPIC_AUTHORIZATION_FAILED, null)) };
+        }
         const topic = await broker.engine.getTopic(t.name);
         const seen = new Set<number>();
         const partitions = await Promise.all(

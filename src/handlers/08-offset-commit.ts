@@ -6,23 +6,33 @@
 // v1 carries a commit timestamp per partition (-1: now). v2–4's retention time is ignored: offsets
 // stay until their group or topic is deleted. Metadata longer than 4096 characters (Kafka's
 // offset.metadata.max.bytes) is OFFSET_METADATA_TOO_LARGE; null metadata is stored as "".
+// Authorization: READ on the group, else GROUP_AUTHORIZATION_FAILED for every partition; READ on
+// each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions (offsets/authorize.ts).
 
 import { groupConfig, updateGroup } from "../groups/coordinator.ts";
 import { offsetCommitCheck } from "../groups/membership.ts";
 import { answerPartitions, checkOffsetPartitions, offsetKey } from "../groups/offset-partitions.ts";
+import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { OffsetCommitApi, type OffsetCommitRequest, type OffsetCommitResponse } from "../protocol/generated/index.ts";
 import { StorageError } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
+import { everyPartition, readableTopics } from "./offsets/authorize.ts";
 
 export default defineHandler<OffsetCommitRequest, OffsetCommitResponse>({
   api: OffsetCommitApi,
   minVersion: 0,
   maxVersion: 9,
   ordered: true,
-  async handle(request, { broker, apiVersion }) {
+  async handle(request, ctx) {
+    const { broker, apiVersion } = ctx;
+    if (!allowed(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) {
+      return { throttleTimeMs: 0, topics: answerPartitions(request.topics, everyPartition(request.topics, ErrorCodes.GROUP_AUTHORIZATION_FAILED)) };
+    }
     const now = Date.now();
-    const { errors, accepted } = await checkOffsetPartitions(broker, request.topics, (p) => (apiVersion === 1 && p.commitTimestamp !== -1n ? Number(p.commitTimestamp) : now));
+    const { readable, refused } = readableTopics(ctx, request.topics);
+    const { errors, accepted } = await checkOffsetPartitions(broker, readable, (p) => (apiVersion === 1 && p.commitTimestamp !== -1n ? Number(p.commitTimestamp) : now));
+    for (const [key, errorCode] of refused) errors.set(key, errorCode);
     if (accepted.length > 0) {
       const config = groupConfig(broker.config);
       const member = { memberId: request.memberId, groupInstanceId: request.groupInstanceId, generationId: request.generationIdOrMemberEpoch };

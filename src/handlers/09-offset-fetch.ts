@@ -4,14 +4,18 @@
 // (topics null) and has a top-level error; v8+ asks for several groups at once. requireStable
 // (v7+, KIP-447): a partition with offsets held by a transaction not yet complete answers
 // UNSTABLE_OFFSET_COMMIT (retriable) instead of an offset the transaction may replace.
+// Authorization, as Kafka's: DESCRIBE on the group, else GROUP_AUTHORIZATION_FAILED (the group's
+// error; v1: each partition's); DESCRIBE on each topic, else its partitions asked for answer offset
+// -1 with TOPIC_AUTHORIZATION_FAILED and, asking for every committed partition, it is left out.
 
+import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { OffsetFetchApi, type OffsetFetchRequest, type OffsetFetchResponse } from "../protocol/generated/index.ts";
 import { type CommittedOffset, StorageError } from "../storage/engine.ts";
 import { allTransactions } from "../transactions/list.ts";
 import { pendingPartitions } from "../transactions/offsets.ts";
-import { defineHandler } from "./handler.ts";
+import { defineHandler, type RequestContext } from "./handler.ts";
 
 type FetchedTopic = OffsetFetchResponse["topics"][number];
 
@@ -61,6 +65,26 @@ async function fetchGroup(broker: Broker, groupId: string, topics: readonly { na
   return requireStable && fetched.errorCode === ErrorCodes.NONE ? markUnstable(broker, groupId, fetched) : fetched;
 }
 
+type Asked = readonly { name: string; partitionIndexes: number[] }[] | null;
+
+/** fetchGroup over what the sender may describe. */
+async function fetchAuthorized(ctx: RequestContext, groupId: string, topics: Asked, requireStable: boolean): Promise<Fetched> {
+  const refused = (errorCode: number, t: { name: string; partitionIndexes: number[] }) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => partitionOf(p, undefined, errorCode)) });
+  if (!allowed(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+    const errorCode = ErrorCodes.GROUP_AUTHORIZATION_FAILED;
+    return { errorCode, topics: (topics ?? []).map((t) => refused(errorCode, t)) };
+  }
+  const describable = (name: string) => allowed(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, name);
+  if (topics === null) {
+    const fetched = await fetchGroup(ctx.broker, groupId, null, requireStable);
+    return { ...fetched, topics: fetched.topics.filter((t) => describable(t.name)) };
+  }
+  const fetched = await fetchGroup(ctx.broker, groupId, topics.filter((t) => describable(t.name)), requireStable);
+  if (fetched.errorCode !== ErrorCodes.NONE) return fetched;
+  const found = new Map(fetched.topics.map((t) => [t.name, t]));
+  return { errorCode: ErrorCodes.NONE, topics: topics.map((t) => found.get(t.name) ?? refused(ErrorCodes.TOPIC_AUTHORIZATION_FAILED, t)) };
+}
+
 async function fetchCommitted(broker: Broker, groupId: string, topics: readonly { name: string; partitionIndexes: number[] }[] | null): Promise<Fetched> {
   const wanted = topics?.flatMap((t) => t.partitionIndexes.map((partition) => ({ topic: t.name, partition }))) ?? null;
   let committed: CommittedOffset[];
@@ -83,17 +107,18 @@ export default defineHandler<OffsetFetchRequest, OffsetFetchResponse>({
   api: OffsetFetchApi,
   minVersion: 1,
   maxVersion: 9,
-  async handle(request, { broker, apiVersion }) {
+  async handle(request, ctx) {
+    const { apiVersion } = ctx;
     if (apiVersion >= 8) {
       const groups = await Promise.all(
         request.groups.map(async (g) => {
-          const fetched = await fetchGroup(broker, g.groupId, g.topics, request.requireStable);
+          const fetched = await fetchAuthorized(ctx, g.groupId, g.topics, request.requireStable);
           return { groupId: g.groupId, errorCode: fetched.errorCode, topics: fetched.errorCode === ErrorCodes.NONE ? fetched.topics : [] };
         }),
       );
       return { throttleTimeMs: 0, topics: [], errorCode: ErrorCodes.NONE, groups };
     }
-    const fetched = await fetchGroup(broker, request.groupId, request.topics, apiVersion >= 7 && request.requireStable);
+    const fetched = await fetchAuthorized(ctx, request.groupId, request.topics, apiVersion >= 7 && request.requireStable);
     // v1 has no top-level error: the partitions carry it
     const topics = apiVersion < 2 || fetched.errorCode === ErrorCodes.NONE ? fetched.topics : [];
     return { throttleTimeMs: 0, topics, errorCode: fetched.errorCode, groups: [] };

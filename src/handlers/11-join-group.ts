@@ -5,7 +5,9 @@
 // MEMBER_ID_REQUIRED with its member id (clientId-UUID). v5+: static membership (groupInstanceId).
 // v7+ echo protocolType and protocolName. v9: skipAssignment for a static leader rejoining (KIP-814).
 // A JoinGroup cut short by a closed connection or a stopping broker answers NOT_COORDINATOR.
+// Authorization: READ on the group, else GROUP_AUTHORIZATION_FAILED.
 
+import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { groupConfig, awaitOutcome, updateGroup } from "../groups/coordinator.ts";
 import { type JoinRequest, type JoinResult, joinError, joinGroup, joinOutcome } from "../groups/join.ts";
 import { toBase64 } from "../groups/state.ts";
@@ -17,7 +19,8 @@ export default defineHandler<JoinGroupRequest, JoinGroupResponse>({
   api: JoinGroupApi,
   minVersion: 0,
   maxVersion: 9,
-  async handle(request, { broker, header, apiVersion, signal, clientAddress }) {
+  async handle(request, ctx) {
+    const { broker, header, apiVersion, signal, clientAddress } = ctx;
     const respond = (r: JoinResult): JoinGroupResponse => ({
       throttleTimeMs: 0,
       errorCode: r.errorCode,
@@ -30,6 +33,7 @@ export default defineHandler<JoinGroupRequest, JoinGroupResponse>({
       memberId: r.memberId,
       members: r.members,
     });
+    if (!allowed(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) return respond(joinError(request.memberId, ErrorCodes.GROUP_AUTHORIZATION_FAILED));
     if (request.groupId === "") return respond(joinError(request.memberId, ErrorCodes.INVALID_GROUP_ID));
     const config = groupConfig(broker.config);
     const clientId = header.clientId ?? "";

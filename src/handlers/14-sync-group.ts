@@ -3,7 +3,9 @@
 // v5+ clients must send protocolType and protocolName (INCONSISTENT_GROUP_PROTOCOL otherwise),
 // which must match the group's; both are echoed. A SyncGroup cut short by a closed connection or a
 // stopping broker answers NOT_COORDINATOR.
+// Authorization: READ on the group, else GROUP_AUTHORIZATION_FAILED.
 
+import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { awaitOutcome, groupConfig, updateGroup } from "../groups/coordinator.ts";
 import { toBase64 } from "../groups/state.ts";
 import { type SyncRequest, type SyncResult, syncError, syncGroup, syncOutcome } from "../groups/sync.ts";
@@ -17,7 +19,9 @@ export default defineHandler<SyncGroupRequest, SyncGroupResponse>({
   api: SyncGroupApi,
   minVersion: 0,
   maxVersion: 5,
-  async handle(request, { broker, apiVersion, signal }) {
+  async handle(request, ctx) {
+    const { broker, apiVersion, signal } = ctx;
+    if (!allowed(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) return respond(syncError(ErrorCodes.GROUP_AUTHORIZATION_FAILED));
     if (request.groupId === "") return respond(syncError(ErrorCodes.INVALID_GROUP_ID));
     if (apiVersion >= 5 && (request.protocolType === null || request.protocolName === null)) {
       return respond(syncError(ErrorCodes.INCONSISTENT_GROUP_PROTOCOL));

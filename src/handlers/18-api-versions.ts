@@ -1,6 +1,7 @@
 // ApiVersions (key 18), v0–4. The response header is always v0 (see protocol/header.ts).
 // v3+ checks the client's software name and version (KIP-511): INVALID_REQUEST otherwise.
 // Deviation: no features are advertised (supportedFeatures/finalizedFeatures stay empty).
+// Authorization: none; every client may ask, as in Kafka.
 
 import { ErrorCodes } from "../protocol/errors.ts";
 import { ApiVersionsApi, type ApiVersionsRequest, type ApiVersionsResponse } from "../protocol/generated/index.ts";

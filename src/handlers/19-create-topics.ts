@@ -6,8 +6,13 @@
 // A manual replica assignment of one replica per partition is accepted whatever the broker id
 // (every broker leads every partition); more replicas is INVALID_REPLICATION_FACTOR, as on a
 // one-broker Kafka (topics/replica-assignment.ts).
+// Authorization, as Kafka's: CREATE on the cluster, or on each topic, else that topic answers
+// TOPIC_AUTHORIZATION_FAILED (before its name or existence is checked); a created topic the sender
+// may not DESCRIBE_CONFIGS comes back without configs, partition count or replication factor and
+// with topicConfigErrorCode TOPIC_AUTHORIZATION_FAILED.
 // Deviation: no check for names colliding on '.' versus '_' (Kafka's is for its metric names).
 
+import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes, errorName } from "../protocol/errors.ts";
 import {
@@ -24,7 +29,7 @@ import { validateTopicConfig } from "../topics/configs.ts";
 import { MAX_NEW_PARTITIONS, tooManyPartitions } from "../topics/limits.ts";
 import { checkReplicaAssignment } from "../topics/replica-assignment.ts";
 import { topicNameProblem } from "../topics/names.ts";
-import { defineHandler } from "./handler.ts";
+import { defineHandler, type RequestContext } from "./handler.ts";
 
 type Result = CreateTopicsResponseCreatableTopicResult;
 
@@ -32,7 +37,11 @@ function failure(name: string, errorCode: number, errorMessage: string): Result 
   return { name, topicId: ZERO_UUID, errorCode, errorMessage, topicConfigErrorCode: 0, numPartitions: -1, replicationFactor: -1, configs: [] };
 }
 
-function success(broker: Broker, spec: TopicSpec, topicId: string): Result {
+function success(ctx: RequestContext, spec: TopicSpec, topicId: string): Result {
+  const { broker } = ctx;
+  if (!allowed(ctx, AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, spec.name)) {
+    return { name: spec.name, topicId, errorCode: ErrorCodes.NONE, errorMessage: null, topicConfigErrorCode: ErrorCodes.TOPIC_AUTHORIZATION_FAILED, numPartitions: -1, replicationFactor: -1, configs: [] };
+  }
   return {
     name: spec.name,
     topicId,
@@ -83,20 +92,22 @@ function check(broker: Broker, t: CreateTopicsRequestCreatableTopic): TopicSpec 
   };
 }
 
-async function create(broker: Broker, t: CreateTopicsRequestCreatableTopic, validateOnly: boolean): Promise<Result> {
+async function create(ctx: RequestContext, t: CreateTopicsRequestCreatableTopic, validateOnly: boolean, mayCreate: boolean): Promise<Result> {
+  const { broker } = ctx;
+  if (!mayCreate && !allowed(ctx, AclOperation.CREATE, ResourceType.TOPIC, t.name)) return failure(t.name, ErrorCodes.TOPIC_AUTHORIZATION_FAILED, "Authorization failed.");
   const nameProblem = topicNameProblem(t.name);
   if (nameProblem !== null) return failure(t.name, ErrorCodes.INVALID_TOPIC_EXCEPTION, nameProblem);
   const exists = `Topic '${t.name}' already exists.`;
   if ((await broker.engine.getTopic(t.name)) !== null) return failure(t.name, ErrorCodes.TOPIC_ALREADY_EXISTS, exists);
   const spec = check(broker, t);
   if ("errorCode" in spec) return spec;
-  if (validateOnly) return success(broker, spec, ZERO_UUID);
+  if (validateOnly) return success(ctx, spec, ZERO_UUID);
   const created = await broker.engine.createTopic(spec);
   if (created.errorCode !== ErrorCodes.NONE) {
     return failure(t.name, created.errorCode, created.errorCode === ErrorCodes.TOPIC_ALREADY_EXISTS ? exists : errorName(created.errorCode));
   }
   broker.log.info("created topic", { topic: t.name, partitions: spec.partitionCount });
-  return success(broker, spec, created.topic.topicId);
+  return success(ctx, spec, created.topic.topicId);
 }
 
 export default defineHandler<CreateTopicsRequest, CreateTopicsResponse>({
@@ -104,7 +115,8 @@ export default defineHandler<CreateTopicsRequest, CreateTopicsResponse>({
   minVersion: 0,
   maxVersion: 7,
   ordered: true,
-  async handle(request, { broker }) {
+  async handle(request, ctx) {
+    const mayCreate = allowed(ctx, AclOperation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME);
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const answered = new Set<string>();
@@ -113,7 +125,7 @@ export default defineHandler<CreateTopicsRequest, CreateTopicsResponse>({
       if (answered.has(t.name)) continue;
       answered.add(t.name);
       const duplicate = (counts.get(t.name) ?? 0) > 1;
-      pending.push(duplicate ? Promise.resolve(failure(t.name, ErrorCodes.INVALID_REQUEST, "Duplicate topic name.")) : create(broker, t, request.validateOnly));
+      pending.push(duplicate ? Promise.resolve(failure(t.name, ErrorCodes.INVALID_REQUEST, "Duplicate topic name.")) : create(ctx, t, request.validateOnly, mayCreate));
     }
     return { throttleTimeMs: 0, topics: await Promise.all(pending) };
   },

@@ -2,7 +2,11 @@
 // (never both). Unknown names answer UNKNOWN_TOPIC_OR_PARTITION, unknown ids UNKNOWN_TOPIC_ID; a
 // topic named twice (by name, by id, or once each way) answers INVALID_REQUEST and is kept.
 // Results follow the request's order (Kafka shuffles them).
+// Authorization, as Kafka's controller: DELETE on the cluster allows every topic; otherwise a topic
+// named without DESCRIBE on it answers TOPIC_AUTHORIZATION_FAILED whether or not it exists, and one
+// without DELETE answers it too (named by id, its name is shown only with DESCRIBE).
 
+import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import {
@@ -13,7 +17,7 @@ import {
 } from "../protocol/generated/index.ts";
 import { ZERO_UUID } from "../protocol/primitives.ts";
 import type { TopicInfo } from "../storage/engine.ts";
-import { defineHandler } from "./handler.ts";
+import { defineHandler, type RequestContext } from "./handler.ts";
 
 type Result = DeleteTopicsResponseDeletableTopicResult;
 
@@ -47,6 +51,17 @@ async function lookup(broker: Broker, t: Target): Promise<TopicInfo | Result> {
   return topic ?? answer(t, ErrorCodes.UNKNOWN_TOPIC_ID, `No topic has id ${t.topicId}.`);
 }
 
+/** The topic when the sender may delete it, else the answer (lookup's for a describable name it cannot find). */
+async function authorizedLookup(ctx: RequestContext, t: Target): Promise<TopicInfo | Result> {
+  const everyTopic = allowed(ctx, AclOperation.DELETE, ResourceType.CLUSTER, CLUSTER_NAME);
+  const may = (operation: AclOperation, name: string) => everyTopic || allowed(ctx, operation, ResourceType.TOPIC, name);
+  const refused = (name: string | null) => answer({ name, topicId: t.topicId }, ErrorCodes.TOPIC_AUTHORIZATION_FAILED, "Topic authorization failed.");
+  if (t.name !== null && !may(AclOperation.DESCRIBE, t.name)) return refused(t.name);
+  const found = await lookup(ctx.broker, t);
+  if ("errorCode" in found || may(AclOperation.DELETE, found.name)) return found;
+  return refused(t.name !== null || may(AclOperation.DESCRIBE, found.name) ? found.name : null);
+}
+
 async function remove(broker: Broker, t: Target, topic: TopicInfo): Promise<Result> {
   const deleted = await broker.engine.deleteTopic(topic.name);
   if (!deleted) return t.name === null ? answer(t, ErrorCodes.UNKNOWN_TOPIC_ID, `No topic has id ${t.topicId}.`) : answer(t, ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${topic.name} does not exist.`);
@@ -59,7 +74,8 @@ export default defineHandler<DeleteTopicsRequest, DeleteTopicsResponse>({
   minVersion: 0,
   maxVersion: 6,
   ordered: true,
-  async handle(request, { broker, apiVersion }) {
+  async handle(request, ctx) {
+    const { broker, apiVersion } = ctx;
     const targets: Target[] = apiVersion >= 6 ? request.topics : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
     const counts = new Map<string, number>();
     for (const t of targets) counts.set(key(t), (counts.get(key(t)) ?? 0) + 1);
@@ -67,7 +83,7 @@ export default defineHandler<DeleteTopicsRequest, DeleteTopicsResponse>({
     const found = await Promise.all(
       unique.map(async (t) => {
         const problem = requestProblem(t, counts);
-        return { t, found: problem === null ? await lookup(broker, t) : answer(t, ErrorCodes.INVALID_REQUEST, problem) };
+        return { t, found: problem === null ? await authorizedLookup(ctx, t) : answer(t, ErrorCodes.INVALID_REQUEST, problem) };
       }),
     );
     const ids = new Map<string, number>();

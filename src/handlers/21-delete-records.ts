@@ -3,7 +3,10 @@
 // every broker. Beyond the high watermark: OFFSET_OUT_OF_RANGE; a partition asked twice in one
 // request: INVALID_REQUEST; an unknown topic or partition: UNKNOWN_TOPIC_OR_PARTITION — each for its
 // partition only. Below the current logStartOffset nothing changes.
+// Authorization: DELETE on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions (before
+// whether it exists).
 
+import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { DeleteRecordsApi, type DeleteRecordsRequest, type DeleteRecordsResponse } from "../protocol/generated/index.ts";
 import { defineHandler } from "./handler.ts";
@@ -16,9 +19,13 @@ export default defineHandler<DeleteRecordsRequest, DeleteRecordsResponse>({
   minVersion: 0,
   maxVersion: 2,
   ordered: true,
-  async handle(request, { broker }) {
+  async handle(request, ctx) {
+    const { broker } = ctx;
     const topics = await Promise.all(
       request.topics.map(async (t) => {
+        if (!allowed(ctx, AclOperation.DELETE, ResourceType.TOPIC, t.name)) {
+          return { name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCodes.TOPIC_AUTHORIZATION_FAILED })) };
+        }
         const seen = new Set<number>();
         const asked = t.partitions.filter((p) => !seen.has(p.partitionIndex) && seen.add(p.partitionIndex));
         const twice = new Set(t.partitions.filter((p) => !asked.includes(p)).map((p) => p.partitionIndex));

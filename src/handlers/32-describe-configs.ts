@@ -4,8 +4,11 @@
 // BROKER: this broker's settings, read-only and STATIC_BROKER_CONFIG; the cluster-default
 // resource (empty name) lists only dynamic cluster-wide defaults, as Kafka does: there are none.
 // BROKER_LOGGER: the root logger at LOG_LEVEL, read-only (Kafka lists every log4j logger).
+// Authorization: DESCRIBE_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or, for BROKER and
+// BROKER_LOGGER, on the cluster (CLUSTER_AUTHORIZATION_FAILED), per resource (configs/authorize.ts).
 // Deviation: an unknown resource type fails that resource only (Kafka fails the whole request).
 
+import { AclOperation } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import {
@@ -19,6 +22,7 @@ import {
 import { brokerConfigEntries } from "../topics/broker-config-entries.ts";
 import { type ConfigEntry, CONFIG_TYPE_IDS, ConfigSource, ResourceType, brokerNameProblem, topicConfigEntries } from "../topics/config-entries.ts";
 import { topicNameProblem } from "../topics/names.ts";
+import { configsRefusal } from "./configs/authorize.ts";
 import { defineHandler } from "./handler.ts";
 
 type Resource = DescribeConfigsRequestDescribeConfigsResource;
@@ -80,11 +84,12 @@ export default defineHandler<DescribeConfigsRequest, DescribeConfigsResponse>({
   api: DescribeConfigsApi,
   minVersion: 0,
   maxVersion: 4,
-  async handle(request, { broker }) {
+  async handle(request, ctx) {
+    const { broker } = ctx;
     const results = await Promise.all(
       request.resources.map(async (resource): Promise<DescribeConfigsResponseDescribeConfigsResult> => {
         const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
-        const outcome = await describe(broker, resource);
+        const outcome = configsRefusal(ctx, AclOperation.DESCRIBE_CONFIGS, resource) ?? (await describe(broker, resource));
         if ("errorCode" in outcome) return { ...base, ...outcome, configs: [] };
         const keys = resource.configurationKeys;
         const wanted = keys === null || keys.length === 0 ? outcome.entries : outcome.entries.filter((e) => keys.includes(e.name));

@@ -2,11 +2,15 @@
 // admin.alterConfigs. The configs given become the resource's whole explicit set: every config
 // set before and not named again returns to its default. A null value removes the config.
 // Checks and answers as IncrementalAlterConfigs (a resource named twice: INVALID_REQUEST).
+// Authorization: ALTER_CONFIGS on the topic or, for broker resources, the cluster
+// (configs/authorize.ts).
 
 import { AlterConfigsApi, type AlterConfigsRequest, type AlterConfigsResponse } from "../protocol/generated/index.ts";
 import { ResourceType } from "../topics/config-entries.ts";
 import { AlterConfigOp, type AlterableConfig } from "../topics/alter-configs.ts";
+import { AclOperation } from "../auth/authorizer.ts";
 import { alter, invalid, type Resource } from "./alter-configs/resources.ts";
+import { configsRefusal } from "./configs/authorize.ts";
 import { defineHandler } from "./handler.ts";
 import type { Broker } from "../broker.ts";
 
@@ -29,13 +33,15 @@ export default defineHandler<AlterConfigsRequest, AlterConfigsResponse>({
   minVersion: 0,
   maxVersion: 2,
   ordered: true,
-  async handle(request, { broker }) {
+  async handle(request, ctx) {
+    const { broker } = ctx;
     const key = (r: Requested) => `${r.resourceType}:${r.resourceName}`;
     const counts = new Map<string, number>();
     for (const r of request.resources) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
     const responses = await Promise.all(
       request.resources.map(async (r) => {
-        const outcome = (counts.get(key(r)) ?? 0) > 1 ? invalid("Each resource must appear at most once.") : await alter(broker, await asOperations(broker, r), request.validateOnly);
+        const outcome =
+          (counts.get(key(r)) ?? 0) > 1 ? invalid("Each resource must appear at most once.") : (configsRefusal(ctx, AclOperation.ALTER_CONFIGS, r) ?? (await alter(broker, await asOperations(broker, r), request.validateOnly)));
         return { ...outcome, resourceType: r.resourceType, resourceName: r.resourceName };
       }),
     );

@@ -4,7 +4,10 @@
 // refused with INVALID_REPLICA_ASSIGNMENT, Kafka's code for an assignment the cluster cannot
 // honour: this broker leads every partition and storage holds the data, so there is nothing to
 // place. Kafka checks the partition count first and so do we.
+// Authorization: ALTER on each topic, else TOPIC_AUTHORIZATION_FAILED (after the duplicate check,
+// before whether it exists).
 
+import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes, errorName } from "../protocol/errors.ts";
 import {
@@ -47,14 +50,17 @@ export default defineHandler<CreatePartitionsRequest, CreatePartitionsResponse>(
   minVersion: 0,
   maxVersion: 3,
   ordered: true,
-  async handle(request, { broker }) {
+  async handle(request, ctx) {
+    const { broker } = ctx;
+    const alterable = (name: string) => allowed(ctx, AclOperation.ALTER, ResourceType.TOPIC, name);
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const unique = [...new Map(request.topics.map((t) => [t.name, t])).values()];
     const results = await Promise.all(
-      unique.map((t) =>
-        (counts.get(t.name) ?? 0) > 1 ? answer(t.name, ErrorCodes.INVALID_REQUEST, "Duplicate topic in request.") : grow(broker, t, request.validateOnly),
-      ),
+      unique.map((t) => {
+        if ((counts.get(t.name) ?? 0) > 1) return answer(t.name, ErrorCodes.INVALID_REQUEST, "Duplicate topic in request.");
+        return alterable(t.name) ? grow(broker, t, request.validateOnly) : answer(t.name, ErrorCodes.TOPIC_AUTHORIZATION_FAILED, null);
+      }),
     );
     return { throttleTimeMs: 0, results };
   },

@@ -2,7 +2,9 @@
 // filter (quotas/describe.ts), read from storage, not from this broker's quota cache.
 // Deviation: ip entities cannot be stored here (see AlterClientQuotas), so an ip filter matches
 // nothing.
+// Authorization: DESCRIBE_CONFIGS on the cluster, else CLUSTER_AUTHORIZATION_FAILED.
 
+import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { DescribeClientQuotasApi, type DescribeClientQuotasRequest, type DescribeClientQuotasResponse } from "../protocol/generated/index.ts";
 import { quotaFilter } from "../quotas/describe.ts";
@@ -13,7 +15,11 @@ export default defineHandler<DescribeClientQuotasRequest, DescribeClientQuotasRe
   api: DescribeClientQuotasApi,
   minVersion: 0,
   maxVersion: 1,
-  async handle(request, { broker }) {
+  async handle(request, ctx) {
+    const { broker } = ctx;
+    if (!allowed(ctx, AclOperation.DESCRIBE_CONFIGS, ResourceType.CLUSTER, CLUSTER_NAME)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCodes.CLUSTER_AUTHORIZATION_FAILED, errorMessage: "Cluster authorization failed.", entries: null };
+    }
     const filter = quotaFilter(request.components, request.strict);
     if (typeof filter !== "function") return { throttleTimeMs: 0, ...filter, entries: null };
     try {

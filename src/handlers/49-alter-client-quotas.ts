@@ -6,7 +6,9 @@
 // and stores nothing.
 // Deviations: ip entities (connection_creation_rate) and controller_mutation_rate are refused with
 // INVALID_REQUEST, as is a value that is not greater than zero.
+// Authorization: ALTER_CONFIGS on the cluster, else every entry answers CLUSTER_AUTHORIZATION_FAILED.
 
+import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { AlterClientQuotasApi, type AlterClientQuotasRequest, type AlterClientQuotasResponse } from "../protocol/generated/index.ts";
 import { alterationOf } from "../quotas/alter.ts";
@@ -22,7 +24,13 @@ export default defineHandler<AlterClientQuotasRequest, AlterClientQuotasResponse
   api: AlterClientQuotasApi,
   minVersion: 0,
   maxVersion: 1,
-  async handle(request, { broker }) {
+  async handle(request, ctx) {
+    const { broker } = ctx;
+    const entity = (e: AlterClientQuotasRequest["entries"][number]) => e.entity.map(({ entityType, entityName }) => ({ entityType, entityName }));
+    if (!allowed(ctx, AclOperation.ALTER_CONFIGS, ResourceType.CLUSTER, CLUSTER_NAME)) {
+      const refused = { errorCode: ErrorCodes.CLUSTER_AUTHORIZATION_FAILED, errorMessage: "Cluster authorization failed." };
+      return { throttleTimeMs: 0, entries: request.entries.map((e) => ({ ...refused, entity: entity(e) })) };
+    }
     const keys = request.entries.map((e) => quotaEntityKey(e.entity));
     const counts = new Map<string, number>();
     for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -43,7 +51,7 @@ export default defineHandler<AlterClientQuotasRequest, AlterClientQuotasResponse
     const entries = request.entries.map((e, i) => {
       const c = checked[i]!;
       const outcome: Outcome = "problem" in c ? { errorCode: ErrorCodes.INVALID_REQUEST, errorMessage: c.problem } : stored;
-      return { ...outcome, entity: e.entity.map(({ entityType, entityName }) => ({ entityType, entityName })) };
+      return { ...outcome, entity: entity(e) };
     });
     return { throttleTimeMs: 0, entries };
   },

@@ -1,23 +1,23 @@
 // DescribeCluster (key 60), v0–1. This broker is the whole cluster: the only broker and the
 // controller. v1's endpointType 2 (controllers) gets the same node, since this broker also answers
 // the controller APIs; an unknown endpointType answers UNSUPPORTED_ENDPOINT_TYPE, as Kafka 3.9 does.
+// Authorization: as in Kafka, anyone may ask; the cluster's authorized operations, when asked for,
+// are the sender's and need DESCRIBE on the cluster (0 otherwise).
 
+import { NOT_REQUESTED, clusterOperations } from "../auth/acl-operations.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { DescribeClusterApi, type DescribeClusterRequest, type DescribeClusterResponse } from "../protocol/generated/index.ts";
 import { defineHandler } from "./handler.ts";
 
 const BROKERS = 1;
 const CONTROLLERS = 2;
-/** Kafka's "authorized operations not requested" value. */
-const NOT_REQUESTED = -2147483648;
-/** CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE (no ACLs yet: all allowed). */
-const CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((bits, op) => bits | (1 << op), 0);
 
 export default defineHandler<DescribeClusterRequest, DescribeClusterResponse>({
   api: DescribeClusterApi,
   minVersion: 0,
   maxVersion: 1,
-  handle(request, { broker }) {
+  handle(request, ctx) {
+    const { broker, listener } = ctx;
     const base = { throttleTimeMs: 0, endpointType: request.endpointType, clusterId: broker.config.clusterId };
     if (request.endpointType !== BROKERS && request.endpointType !== CONTROLLERS) {
       return {
@@ -29,7 +29,7 @@ export default defineHandler<DescribeClusterRequest, DescribeClusterResponse>({
         clusterAuthorizedOperations: NOT_REQUESTED,
       };
     }
-    const { host, port } = broker.advertised;
+    const { host, port } = (listener ?? broker).advertised;
     const nodeId = broker.config.nodeId;
     return {
       ...base,
@@ -37,7 +37,7 @@ export default defineHandler<DescribeClusterRequest, DescribeClusterResponse>({
       errorMessage: null,
       controllerId: nodeId,
       brokers: [{ brokerId: nodeId, host, port, rack: null }],
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : NOT_REQUESTED,
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? clusterOperations(ctx) : NOT_REQUESTED,
     };
   },
 });

@@ -1,7 +1,10 @@
 // DescribeProducers (key 61), v0: each partition's producers with their epoch, last sequence and
 // open transaction's first offset, so admin tools can find a hanging transaction. lastTimestamp is
 // -1: engines do not keep it.
+// Authorization: READ on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions (before
+// whether it exists).
 
+import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { DescribeProducersApi, type DescribeProducersRequest, type DescribeProducersResponse } from "../protocol/generated/index.ts";
 import { defineHandler } from "./handler.ts";
@@ -13,13 +16,15 @@ export default defineHandler<DescribeProducersRequest, DescribeProducersResponse
   api: DescribeProducersApi,
   minVersion: 0,
   maxVersion: 0,
-  async handle(request, { broker }) {
+  async handle(request, ctx) {
+    const { broker } = ctx;
     const topics = await Promise.all(
       request.topics.map(async (t) => ({
         name: t.name,
         partitions: await Promise.all(
           t.partitionIndexes.map(async (partitionIndex): Promise<PartitionResponse> => {
             const failed = (errorCode: number) => ({ partitionIndex, errorCode, errorMessage: null, activeProducers: [] });
+            if (!allowed(ctx, AclOperation.READ, ResourceType.TOPIC, t.name)) return failed(ErrorCodes.TOPIC_AUTHORIZATION_FAILED);
             try {
               const r = await broker.engine.describeProducers(t.name, partitionIndex);
               if (r.errorCode !== 0) return failed(r.errorCode);

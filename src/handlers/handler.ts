@@ -1,4 +1,5 @@
-import type { Broker } from "../broker.ts";
+import type { SaslSession } from "../auth/sasl-session.ts";
+import type { Broker, Listener } from "../broker.ts";
 import type { ApiMessages } from "../protocol/api.ts";
 import type { RequestHeader } from "../protocol/header.ts";
 
@@ -13,6 +14,14 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** The client's address as the server saw it (absent when a test calls a handler directly). */
   readonly clientAddress?: string;
+  /** The listener the client connected through (absent when a test calls a handler directly: then broker.advertised is answered). */
+  readonly listener?: Listener;
+  /** Who sent the request (`User:name`), once SASL or a client certificate said so; absent: User:ANONYMOUS. */
+  readonly principal?: string;
+  /** The connection's SASL authentication, on SASL listeners only. */
+  readonly sasl?: SaslSession;
+  /** Closes the connection once this request's answer has been written (a failed authentication). */
+  closeAfterResponse?(reason: string): void;
   /**
    * Tells the connection that nothing will read or write this request's bytes once the handler has
    * answered, so their buffer may take the connection's next request.

@@ -7,7 +7,9 @@
 // connection still had to do is dropped.
 
 import type { Socket } from "bun";
-import type { Broker } from "../broker.ts";
+import { ANONYMOUS_PRINCIPAL } from "../auth/authorizer.ts";
+import type { Broker, Listener } from "../broker.ts";
+import { SaslSession } from "../auth/sasl-session.ts";
 import { prepare } from "./dispatch.ts";
 import { atOnce, CONNECTION_CLOSED, type RequestContext } from "../handlers/handler.ts";
 import { FrameAssembler } from "../protocol/frames.ts";
@@ -46,13 +48,29 @@ export class Connection {
   private lastActivity = performance.now();
   /** When the frame now being received started arriving, or 0 between frames. */
   private frameStartedAt = 0;
+  /** Who the client is (`User:name`): set by a verified TLS client certificate; each request reads it as it runs. */
+  principal: string = ANONYMOUS_PRINCIPAL;
+  /** SASL authentication on SASL listeners; its principal wins over `principal` once set. */
+  readonly sasl?: SaslSession;
 
   constructor(
     private readonly socket: Socket<Connection>,
     private readonly broker: Broker,
     readonly peer: string,
+    /** The listener the client connected through. */
+    readonly listener?: Listener,
   ) {
     this.frames = new FrameAssembler(broker.config.socketRequestMaxBytes);
+    const protocol = listener?.securityProtocol;
+    if (protocol === "SASL_PLAINTEXT" || protocol === "SASL_SSL") {
+      const { config, engine } = broker;
+      this.sasl = new SaslSession({
+        mechanisms: config.saslEnabledMechanisms,
+        reauthMs: config.connectionsMaxReauthMs,
+        credentials: (user) => engine.scramCredentials(user),
+        now: Date.now,
+      });
+    }
   }
 
   onData(chunk: Uint8Array): void {
@@ -69,10 +87,11 @@ export class Connection {
   private start(frame: Uint8Array): void {
     const slot: Slot = { done: false, response: null, close: null };
     this.slots.push(slot);
+    if (this.sasl?.awaitingRawToken() === true) return this.startRawToken(frame, slot, this.sasl);
     let reusable = false;
     const dispatched = prepare(frame, this.broker, this.abort.signal, this.peer, () => {
       reusable = true;
-    }, (ms) => this.mute(ms));
+    }, (ms) => this.mute(ms), this);
     const h = dispatched.handler;
     const turn = h?.serial === true ? this.takeTurn(h.api.apiKey) : h?.ordered === true ? this.takeTurn(ORDERED) : null;
     const large = h?.largeResponses === true ? this.queueLargeResponse() : null;
@@ -90,6 +109,25 @@ export class Connection {
       .finally(() => turn?.release())
       .then(finish)
       .catch((e: unknown) => finish({ response: null, close: `internal error: ${e instanceof Error ? e.message : String(e)}` }));
+  }
+
+  /** After a v0 SaslHandshake the exchange's tokens come and go as bare size-prefixed frames. */
+  private startRawToken(token: Uint8Array, slot: Slot, sasl: SaslSession): void {
+    const finish = (response: Uint8Array | null, close: string | null) => {
+      slot.done = true;
+      slot.response = response;
+      slot.close = close;
+      if (!this.closing && response !== null) this.heldBytes += response.length;
+      this.flush();
+    };
+    sasl.authenticate(token).then(
+      (step) => {
+        if (!step.close) return finish(sizePrefixed(step.authBytes), null);
+        this.broker.log.warn("SASL authentication failed", { user: step.failure?.username ?? undefined, reason: step.failure?.reason, peer: this.peer });
+        finish(null, "SASL authentication failed");
+      },
+      (e: unknown) => finish(null, `internal error: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   /**
@@ -147,11 +185,11 @@ export class Connection {
   private flush(): void {
     while (!this.closing && this.slots.length > 0 && this.slots[0]!.done) {
       const slot = this.slots.shift()!;
-      if (slot.close !== null) return this.cut(slot.close);
       if (slot.response !== null) {
         this.heldBytes -= slot.response.length;
         this.write(slot.response);
       }
+      if (slot.close !== null) return this.cut(slot.close);
     }
     if (this.slots.length === 0) {
       for (const w of this.idleWaiters.splice(0)) w();
@@ -288,4 +326,11 @@ export class Connection {
     for (const w of this.idleWaiters.splice(0)) w();
     this.drained?.();
   }
+}
+
+function sizePrefixed(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + bytes.length);
+  new DataView(out.buffer).setInt32(0, bytes.length);
+  out.set(bytes, 4);
+  return out;
 }

@@ -4,18 +4,20 @@
 // Client quotas are enforced here, for every API: a client over a quota gets its answer with
 // throttleTimeMs set and its connection muted for that long (KIP-219).
 
-import type { Broker } from "../broker.ts";
+import { ANONYMOUS_PRINCIPAL } from "../auth/authorizer.ts";
+import { saslRefusal } from "../auth/sasl-gate.ts";
+import type { SaslSession } from "../auth/sasl-session.ts";
+import type { Broker, Listener } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { decodeRequest, encodeResponse } from "../protocol/frame.ts";
 import { ApiVersionsApi } from "../protocol/generated/index.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import { CloseConnection, type Handler, type RequestContext } from "../handlers/handler.ts";
-import { ANONYMOUS } from "../quotas/entity.ts";
 
 export type DispatchResult =
   | { response: Uint8Array | null; close: null }
-  /** Close the connection after the responses before this one have been written. */
-  | { response: null; close: string };
+  /** Close the connection after the responses before this one (and this one's, if any) have been written. */
+  | { response: Uint8Array | null; close: string };
 
 export interface Dispatched {
   handler: Handler<unknown, unknown> | null;
@@ -37,6 +39,15 @@ function unsupportedApiVersions(broker: Broker, correlationId: number): Dispatch
   return { response: encodeResponse(ApiVersionsApi, 0, correlationId, body), close: null };
 }
 
+/** What a request's connection says about its client, read as the request runs. */
+export interface Session {
+  readonly listener?: Listener;
+  /** From a verified client certificate, else User:ANONYMOUS; SASL's principal wins once set. */
+  readonly principal: string;
+  /** On SASL listeners. */
+  readonly sasl?: SaslSession;
+}
+
 /**
  * Decodes a frame and prepares its handling; `run` does the work (the caller decides when).
  * `mute` stops reading the client's connection for a while (a quota's throttle time).
@@ -48,6 +59,7 @@ export function prepare(
   clientAddress?: string,
   doneWithRequestBytes?: () => void,
   mute?: (ms: number) => void,
+  session?: Session,
 ): Dispatched {
   // only the APIs this broker answers are decoded: a key it has no handler for closes the connection
   const decoded = decodeRequest(frame, (apiKey) => broker.handlers.get(apiKey)?.api);
@@ -71,8 +83,12 @@ export function prepare(
     handler,
     run: async (inOrder) => {
       try {
-        // no authentication yet: every client is the anonymous principal
-        const meter = broker.quotas?.meter(ANONYMOUS, header, frame.length, body) ?? null;
+        const refused = saslRefusal(session?.sasl, header.apiKey, handler.api.name);
+        if (refused !== null) return { response: null, close: refused };
+        const principal = session?.sasl?.principal ?? session?.principal ?? ANONYMOUS_PRINCIPAL;
+        let closeAfter: string | null = null;
+        // quotas name a user by the principal's name, without its type (User:)
+        const meter = broker.quotas?.meter(principal.slice(principal.indexOf(":") + 1), header, frame.length, body) ?? null;
         const turn = meter?.inOrder(inOrder) ?? inOrder;
         const ctx: RequestContext = {
           broker: meter === null ? broker : { ...broker, engine: meter.engine(broker.engine) },
@@ -80,6 +96,12 @@ export function prepare(
           apiVersion: header.apiVersion,
           signal,
           clientAddress,
+          listener: session?.listener,
+          principal,
+          sasl: session?.sasl,
+          closeAfterResponse: (reason) => {
+            closeAfter = reason;
+          },
           doneWithRequestBytes,
           inOrder: turn,
         };
@@ -87,10 +109,10 @@ export function prepare(
         const response = await (handler.ordered === true ? turn(handle) : handle());
         observer?.requestHandled(header.apiKey, handler.api.name, header.apiVersion, body, response, (performance.now() - receivedAt) / 1000);
         const encode = (r: unknown) => encodeResponse(handler.api, header.apiVersion, header.correlationId, r);
-        if (meter === null) return { response: response === null ? null : encode(response), close: null };
+        if (meter === null) return { response: response === null ? null : encode(response), close: closeAfter };
         const answer = meter.answer(response, encode);
         if (answer.throttleTimeMs > 0) mute?.(answer.throttleTimeMs);
-        return { response: answer.bytes, close: null };
+        return { response: answer.bytes, close: closeAfter };
       } catch (e) {
         observer?.requestHandled(header.apiKey, handler.api.name, header.apiVersion, body, undefined, (performance.now() - receivedAt) / 1000);
         if (e instanceof CloseConnection) return { response: null, close: e.message };

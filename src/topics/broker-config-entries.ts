@@ -17,10 +17,15 @@ function hostPort({ host, port }: { host: string; port: number }): string {
   return `${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
+function advertisedListeners(broker: Broker): string {
+  const listeners = broker.listeners ?? [{ securityProtocol: "PLAINTEXT", advertised: broker.advertised }];
+  return listeners.map((l) => `${l.securityProtocol}://${hostPort(l.advertised)}`).join(",");
+}
+
 function settings(broker: Broker): Setting[] {
   const c = broker.config;
   const own: Setting[] = [
-    { name: "advertised.listeners", type: "STRING", value: `PLAINTEXT://${hostPort(broker.advertised)}`, doc: "The address clients are told to connect to." },
+    { name: "advertised.listeners", type: "STRING", value: advertisedListeners(broker), doc: "The addresses clients are told to connect to, one per listener." },
     { name: "auto.create.topics.enable", type: "BOOLEAN", value: String(c.autoCreateTopicsEnable), doc: "Metadata for an unknown topic creates it." },
     { name: "broker.id", type: "INT", value: String(c.nodeId), doc: "This broker's id (every broker over the same storage reports the same one)." },
     { name: "default.replication.factor", type: "INT", value: String(c.defaultReplicationFactor), doc: "Replication factor reported for new topics; storage provides durability." },

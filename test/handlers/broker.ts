@@ -38,6 +38,12 @@ function decode<T>(read: (r: Reader, version: number) => T, bytes: Uint8Array, v
   return value;
 }
 
+/** Who sends a request: its principal (absent: User:ANONYMOUS) and address. */
+export interface Sender {
+  principal?: string;
+  clientAddress?: string;
+}
+
 /**
  * Sends `request` through the request codec at `version`, runs the handler on what decodes, and
  * checks the response encodes, decodes and re-encodes to the same bytes. Returns the response as
@@ -49,6 +55,7 @@ export async function call<Req, Res>(
   version: number,
   request: Req,
   signal: AbortSignal = new AbortController().signal,
+  sender: Sender = {},
 ): Promise<Res> {
   const handler = broker.handlers.get(api.apiKey) as Handler<Req, Res> | undefined;
   if (handler === undefined) throw new Error(`no handler for ${api.name}`);
@@ -56,7 +63,7 @@ export async function call<Req, Res>(
   expect(version).toBeLessThanOrEqual(handler.maxVersion);
   const decoded = decode((r, v) => api.readRequest(r, v), encode((w, x: Req, v) => api.writeRequest(w, x, v), request, version), version);
   const header = { apiKey: api.apiKey, apiVersion: version, correlationId: 1, clientId: "test" };
-  const response = await handler.handle(decoded, { broker, header, apiVersion: version, signal, inOrder: atOnce });
+  const response = await handler.handle(decoded, { broker, header, apiVersion: version, signal, inOrder: atOnce, ...sender });
   if (response === null) throw new Error(`${api.name} sent no response`);
   const bytes = encode((w, x: Res, v) => api.writeResponse(w, x, v), response, version);
   const again = decode((r, v) => api.readResponse(r, v), bytes, version);

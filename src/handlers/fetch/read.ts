@@ -14,6 +14,8 @@ export interface PartitionWant {
   partition: number;
   fetchOffset: number;
   partitionMaxBytes: number;
+  /** An error the partition answers without being read (authorization). */
+  refused?: number;
 }
 
 export interface PartitionRead {
@@ -44,6 +46,7 @@ type Offsets = Pick<PartitionRead, "highWatermark" | "lastStableOffset" | "logSt
 
 async function readOne(broker: Broker, want: PartitionWant, maxBytes: number, readCommitted: boolean): Promise<{ errorCode: number; offsets?: Offsets; batches: StoredBatch[] }> {
   const { topic, partition } = want;
+  if (want.refused !== undefined) return { errorCode: want.refused, batches: [] };
   if (topic === null || partition < 0 || partition >= topic.partitionCount) return { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, batches: [] };
   try {
     const r = await broker.engine.read(topic.name, partition, want.fetchOffset, Math.max(1, Math.min(want.partitionMaxBytes, maxBytes)));

@@ -7,7 +7,7 @@ import { runOk } from "./run.ts";
 export const PYTHON = "/usr/bin/python3";
 const DIR = join(import.meta.dir, "..", "python");
 
-export type Script = "confluent_client.py" | "kafka_python_client.py";
+export type Script = "confluent_client.py" | "kafka_python_client.py" | "security_client.py";
 
 /** The command line of `script command '<json args>'`. */
 export function pythonCommand(script: Script, command: string, args: object): string[] {

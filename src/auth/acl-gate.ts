@@ -1,0 +1,17 @@
+// Checks are synchronous over the bindings held in memory, so a broker that has not yet read them
+// must not answer: until the first read, every request but ApiVersions waits for it (as requests
+// that need storage wait for storage to open).
+
+import type { Handler } from "../handlers/handler.ts";
+
+const API_VERSIONS = 18;
+
+export function untilAclsLoaded(handlers: ReadonlyMap<number, Handler<unknown, unknown>>, loaded: Promise<void>): ReadonlyMap<number, Handler<unknown, unknown>> {
+  let ready = false;
+  void loaded.then(() => (ready = true));
+  const gated = new Map<number, Handler<unknown, unknown>>();
+  for (const [key, h] of handlers) {
+    gated.set(key, key === API_VERSIONS ? h : { ...h, handle: (request, ctx) => (ready ? h.handle(request, ctx) : loaded.then(() => h.handle(request, ctx))) });
+  }
+  return gated;
+}
