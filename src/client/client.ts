@@ -2,11 +2,12 @@
 // connection per broker address, and requests at the highest version both sides know.
 
 import type { ApiMessages } from "../protocol/api.ts";
-import { MetadataApi, type MetadataResponse } from "../protocol/generated/index.ts";
+import { MetadataApi, type MetadataResponse, SaslAuthenticateApi } from "../protocol/generated/index.ts";
 import { ZERO_UUID } from "../protocol/primitives.ts";
 import { type Address, formatAddress, parseBootstrap } from "./address.ts";
 import { BrokerConnection } from "./connection.ts";
 import { ClientError } from "./errors.ts";
+import { authenticate, type SaslCredentials } from "./sasl.ts";
 import { type BrokerVersions, brokerVersions, negotiate } from "./versions.ts";
 
 export interface ClientOptions {
@@ -14,6 +15,10 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
   maxResponseBytes?: number;
+  /** TLS to every broker (SSL and SASL_SSL); null: plaintext. */
+  tls?: { ca?: string } | null;
+  /** Authenticate every connection (SASL_PLAINTEXT and SASL_SSL); null: no SASL. */
+  sasl?: SaslCredentials | null;
 }
 
 export interface RequestOptions {
@@ -29,7 +34,7 @@ interface Negotiated {
   versions: BrokerVersions;
 }
 
-const DEFAULTS: Required<ClientOptions> = { clientId: "tansu-cli", connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxResponseBytes: 256 << 20 };
+const DEFAULTS: Required<ClientOptions> = { clientId: "tansu-cli", connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxResponseBytes: 256 << 20, tls: null, sasl: null };
 
 export class KafkaClient {
   private readonly pool = new Map<string, Promise<Negotiated>>();
@@ -108,7 +113,10 @@ export class KafkaClient {
     const opening = (async (): Promise<Negotiated> => {
       const connection = await BrokerConnection.open(address, { ...this.options, onClose: forget });
       try {
-        return { connection, versions: await brokerVersions(connection) };
+        const versions = await brokerVersions(connection);
+        const sasl = this.options.sasl;
+        if (sasl !== null) await authenticate(connection, sasl, Math.min(versions.get(SaslAuthenticateApi.apiKey)?.max ?? 0, SaslAuthenticateApi.maxVersion));
+        return { connection, versions };
       } catch (e) {
         connection.close();
         throw e;

@@ -15,6 +15,8 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   requestTimeoutMs: number;
   maxResponseBytes: number;
+  /** Connect with TLS, trusting `ca` (PEM) when given, else the system's CAs. */
+  tls?: { ca?: string } | null;
   onClose?: () => void;
 }
 
@@ -56,9 +58,11 @@ export class BrokerConnection {
   }
 
   private async connect(): Promise<void> {
+    const tls = this.options.tls;
     const connecting = Bun.connect({
       hostname: this.address.host,
       port: this.address.port,
+      tls: tls === undefined || tls === null ? undefined : { ca: tls.ca, serverName: this.address.host },
       socket: {
         data: (_s, chunk) => this.onData(chunk),
         drain: () => this.onDrain(),

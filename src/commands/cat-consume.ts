@@ -38,7 +38,7 @@ export async function catConsume(args: readonly string[], env: Env): Promise<num
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    return await withClient(a.bootstrap, async (client) => {
+    return await withClient(a, async (client) => {
       const all = (await topicPartitions(client, topic)).partitions;
       const chosen = partition === undefined ? all : all.filter((p) => p.partition === partition);
       if (chosen.length === 0) throw new Error(`topic ${topic} has no partition ${partition} (it has ${all.length})`);

@@ -23,7 +23,7 @@ export async function catProduce(args: readonly string[], env: Env): Promise<num
   const partition = intFlag(a.flags, "partition", 0, 2 ** 31 - 1);
   const stream = await input(file);
   const schema = await topicSchema(a.flags, env, topic);
-  return withClient(a.bootstrap, async (client) => {
+  return withClient(a, async (client) => {
     const { partitions } = await topicPartitions(client, topic, true);
     if (partitions.length === 0) throw new Error(`topic ${topic} has no partitions`);
     if (partition !== undefined && !partitions.some((p) => p.partition === partition)) {

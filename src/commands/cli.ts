@@ -1,7 +1,9 @@
 // Argument handling shared by the client commands (topic, cat): flags, positionals, the
 // bootstrap server and a client that is closed whatever happens.
 
-import { type Address, KafkaClient, parseBootstrap } from "../client/index.ts";
+import { type Address, type ClientOptions, KafkaClient, parseBootstrap } from "../client/index.ts";
+import { readFileSync } from "node:fs";
+import type { SaslMechanism } from "../client/sasl.ts";
 import { ConfigError, parseFlags, parseInteger, settings } from "../config.ts";
 
 export interface Flag {
@@ -14,7 +16,19 @@ export interface Flag {
 
 export const BOOTSTRAP_SERVER: Flag = { flag: "bootstrap-server", env: "BOOTSTRAP_SERVERS", default: "localhost:9092", about: "host:port[,host:port…] of the brokers to start from" };
 
-export const BOOTSTRAP_USAGE = `  --bootstrap-server HOST:PORT[,…]  the brokers to start from (env BOOTSTRAP_SERVERS, default localhost:9092)`;
+export const BOOTSTRAP_USAGE = `  --bootstrap-server HOST:PORT[,…]  the brokers to start from (env BOOTSTRAP_SERVERS, default localhost:9092)
+  --security-protocol P      PLAINTEXT (default), SSL, SASL_PLAINTEXT or SASL_SSL (env SECURITY_PROTOCOL)
+  --sasl-mechanism M         PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (default; env SASL_MECHANISM)
+  --sasl-username NAME       (env SASL_USERNAME) and --sasl-password PASSWORD (env SASL_PASSWORD)
+  --ssl-ca-location FILE     PEM CA certificates to trust instead of the system's (env SSL_CA_LOCATION)`;
+
+const SECURITY: Flag[] = [
+  { flag: "security-protocol", env: "SECURITY_PROTOCOL", default: "PLAINTEXT", about: "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL" },
+  { flag: "sasl-mechanism", env: "SASL_MECHANISM", default: "SCRAM-SHA-512", about: "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512" },
+  { flag: "sasl-username", env: "SASL_USERNAME", default: "", about: "the SASL user" },
+  { flag: "sasl-password", env: "SASL_PASSWORD", default: "", about: "its password" },
+  { flag: "ssl-ca-location", env: "SSL_CA_LOCATION", default: "", about: "PEM CA certificates to trust" },
+];
 
 export type Env = Record<string, string | undefined>;
 
@@ -22,6 +36,8 @@ export interface CommandArgs {
   flags: Map<string, string>;
   positional: string[];
   bootstrap: Address[];
+  /** TLS and SASL for the connections to the brokers. */
+  client: ClientOptions;
 }
 
 export function wantsHelp(args: readonly string[]): boolean {
@@ -29,11 +45,39 @@ export function wantsHelp(args: readonly string[]): boolean {
 }
 
 export function commandArgs(args: readonly string[], flags: readonly Flag[], booleans: readonly string[], env: Env): CommandArgs {
-  const parsed = parseFlags(args, [BOOTSTRAP_SERVER, ...flags], booleans);
-  const { value, what } = settings(parsed.flags, env, [BOOTSTRAP_SERVER]).get(BOOTSTRAP_SERVER.flag) ?? { value: BOOTSTRAP_SERVER.default, what: `--${BOOTSTRAP_SERVER.flag}` };
+  const parsed = parseFlags(args, [BOOTSTRAP_SERVER, ...SECURITY, ...flags], booleans);
+  const known = settings(parsed.flags, env, [BOOTSTRAP_SERVER, ...SECURITY]);
+  const setting = (flag: string) => known.get(flag) ?? { value: "", what: `--${flag}` };
+  const { value, what } = setting(BOOTSTRAP_SERVER.flag);
   const bootstrap = parseBootstrap(value);
   if (bootstrap === null) throw new ConfigError(`${what}: expected host:port[,host:port…], got ${JSON.stringify(value)}`);
-  return { ...parsed, bootstrap };
+  return { ...parsed, bootstrap, client: clientSecurity(setting) };
+}
+
+const MECHANISMS: readonly SaslMechanism[] = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
+
+function clientSecurity(setting: (flag: string) => { value: string; what: string }): ClientOptions {
+  const protocol = setting("security-protocol");
+  const name = protocol.value.toUpperCase();
+  if (!["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"].includes(name)) throw new ConfigError(`${protocol.what}: expected PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got ${JSON.stringify(protocol.value)}`);
+  const caFile = setting("ssl-ca-location").value;
+  const tls = name.endsWith("SSL") ? { ca: caFile === "" ? undefined : readCa(caFile, setting("ssl-ca-location").what) } : null;
+  if (!name.startsWith("SASL")) return { tls, sasl: null };
+  const mechanism = setting("sasl-mechanism");
+  const chosen = MECHANISMS.find((m) => m === mechanism.value.toUpperCase());
+  if (chosen === undefined) throw new ConfigError(`${mechanism.what}: expected ${MECHANISMS.join(", ")}, got ${JSON.stringify(mechanism.value)}`);
+  const username = setting("sasl-username");
+  const password = setting("sasl-password");
+  if (username.value === "" || password.value === "") throw new ConfigError(`${protocol.what} ${name} needs --sasl-username and --sasl-password (or SASL_USERNAME and SASL_PASSWORD)`);
+  return { tls, sasl: { mechanism: chosen, username: username.value, password: password.value } };
+}
+
+function readCa(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError(`${what}: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** Removes every `--name VALUE` / `--name=VALUE` (a flag that may repeat) and returns the values. */
@@ -71,8 +115,8 @@ export function boolFlag(flags: Map<string, string>, name: string): boolean {
   throw new ConfigError(`--${name}: expected true or false, got ${JSON.stringify(value)}`);
 }
 
-export async function withClient<T>(bootstrap: readonly Address[], run: (client: KafkaClient) => Promise<T>): Promise<T> {
-  const client = await KafkaClient.connect(bootstrap);
+export async function withClient<T>(target: Pick<CommandArgs, "bootstrap" | "client">, run: (client: KafkaClient) => Promise<T>): Promise<T> {
+  const client = await KafkaClient.connect(target.bootstrap, target.client);
   try {
     return await run(client);
   } finally {

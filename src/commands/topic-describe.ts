@@ -13,7 +13,7 @@ const DYNAMIC_TOPIC_CONFIG = 1;
 export async function describeTopic(args: readonly string[], env: Env): Promise<number> {
   const a = commandArgs(args, [], [], env);
   const [name = ""] = positionals("topic describe", a.positional, ["NAME"]);
-  return withClient(a.bootstrap, async (client) => {
+  return withClient(a, async (client) => {
     const topic = await topicPartitions(client, name);
     const [earliest, latest, configs] = await Promise.all([
       listOffsets(client, name, topic.partitions, EARLIEST_TIMESTAMP),

@@ -56,7 +56,7 @@ async function create(args: readonly string[], env: Env): Promise<number> {
   const [name = ""] = positionals("topic create", a.positional, ["NAME"]);
   const partitions = intFlag(a.flags, "partitions", 1, 2 ** 31 - 1);
   const replicationFactor = intFlag(a.flags, "replication-factor", 1, 32767);
-  return withClient(a.bootstrap, async (client) => {
+  return withClient(a, async (client) => {
     await client.metadata([]);
     const response = await client.request(
       CreateTopicsApi,
@@ -80,7 +80,7 @@ async function create(args: readonly string[], env: Env): Promise<number> {
 async function list(args: readonly string[], env: Env): Promise<number> {
   const a = commandArgs(args, [], [], env);
   positionals("topic list", a.positional, []);
-  return withClient(a.bootstrap, async (client) => {
+  return withClient(a, async (client) => {
     const response = await client.metadata(null);
     const names = response.topics.flatMap((t) => (t.name === null ? [] : [t.name])).sort();
     if (names.length > 0) console.log(names.join("\n"));
@@ -91,7 +91,7 @@ async function list(args: readonly string[], env: Env): Promise<number> {
 async function remove(args: readonly string[], env: Env): Promise<number> {
   const a = commandArgs(args, [], [], env);
   const [name = ""] = positionals("topic delete", a.positional, ["NAME"]);
-  return withClient(a.bootstrap, async (client) => {
+  return withClient(a, async (client) => {
     await client.metadata([]);
     // v6+ names topics in `topics`, earlier versions in `topicNames`: the codec writes the one its version has
     const response = await client.request(DeleteTopicsApi, () => ({ topics: [{ name, topicId: ZERO_UUID }], topicNames: [name], timeoutMs: TIMEOUT_MS }), {

@@ -1,6 +1,6 @@
 // Where `tansu user` reads and changes users: a broker, over the Kafka protocol, or the store.
 
-import { type Address, check, KafkaClient } from "../client/index.ts";
+import { type Address, check, type ClientOptions, KafkaClient } from "../client/index.ts";
 import { credentialFromSalted, saltPassword, SCRAM_MECHANISM_CODES, type ScramMechanism, scramMechanismOfCode } from "../auth/scram.ts";
 import { ConfigError } from "../config.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
@@ -34,8 +34,8 @@ function mechanismsOf(infos: readonly { mechanism: number; iterations: number }[
   });
 }
 
-export async function brokerUsers(bootstrap: readonly Address[]): Promise<UserStore> {
-  const client = await KafkaClient.connect(bootstrap);
+export async function brokerUsers(bootstrap: readonly Address[], options: ClientOptions): Promise<UserStore> {
+  const client = await KafkaClient.connect(bootstrap, options);
   const describe = async (users: string[] | null) => {
     const r = await client.request(DescribeUserScramCredentialsApi, () => ({ users: users === null ? null : users.map((name) => ({ name })) }));
     check(r.errorCode, "describe users", r.errorMessage);

@@ -46,7 +46,7 @@ export async function userCommand(args: readonly string[], env: Env): Promise<nu
   if (mechanisms === undefined) throw new ConfigError(`--mechanism: expected SCRAM-SHA-256, SCRAM-SHA-512 or both, got ${JSON.stringify(a.flags.get("mechanism"))}`);
   const iterations = parseInteger(a.flags.get("iterations") ?? String(SCRAM_MIN_ITERATIONS), "--iterations", SCRAM_MIN_ITERATIONS, SCRAM_MAX_ITERATIONS);
   const storage = a.flags.get("storage-engine") ?? "";
-  const store = storage === "" ? await brokerUsers(a.bootstrap) : await storeUsers(storage);
+  const store = storage === "" ? await brokerUsers(a.bootstrap, a.client) : await storeUsers(storage);
   try {
     if (sub === "list") return await list(store);
     const [name = ""] = positionals(`user ${sub}`, a.positional, ["NAME"]);

@@ -113,6 +113,18 @@ describe("tansu user", () => {
     expect(cli(["delete", "carol", ...bootstrap])).toMatchObject({ code: 1, err: "tansu: user carol does not exist\n" });
   });
 
+  test("through a SASL_SSL listener, signed in as the admin user; a wrong password is one line and exit 1", async () => {
+    const secured = ["--bootstrap-server", `127.0.0.1:${saslTlsPort}`, "--security-protocol", "SASL_SSL", "--ssl-ca-location", ca.cert, "--sasl-username", "admin"];
+    expect(cli(["create", "erin", "--password", "pw", ...secured, "--sasl-password", "admin-secret"])).toMatchObject({ code: 0, out: "created user erin (SCRAM-SHA-256, SCRAM-SHA-512)\n" });
+    for (const mechanism of ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]) {
+      expect(cli(["list", ...secured, "--sasl-password", "admin-secret", "--sasl-mechanism", mechanism]).out).toContain("erin\t");
+    }
+    const wrong = cli(["list", ...secured, "--sasl-password", "nope"]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err.trim().split("\n")).toHaveLength(1);
+    expect(wrong.err).toContain("SASL_AUTHENTICATION_FAILED");
+  });
+
   test("in the store, seen by a second broker over it", async () => {
     const store = ["--storage-engine", `sqlite://${join(dir, "store.db")}`];
     expect(cli(["create", "dave", "--password", "pw", "--mechanism", "SCRAM-SHA-256", ...store]).code).toBe(0);
