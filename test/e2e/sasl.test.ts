@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from "@platformatic/kafka";
+import { Admin } from "@platformatic/kafka";
 import { Kafka, logLevel, type SASLOptions } from "kafkajs";
 import { ErrorCodes } from "../../src/protocol/errors.ts";
 import { decodeResponse, encodeRequest } from "../../src/protocol/frame.ts";
@@ -17,7 +17,7 @@ import { MetadataApi, SaslAuthenticateApi, SaslHandshakeApi } from "../../src/pr
 import type { ApiMessages } from "../../src/protocol/api.ts";
 import { startBroker, type TestBroker } from "../support/broker.ts";
 import { makeCa, type TestCa } from "../support/certs.ts";
-import { portOf } from "./tls-support.ts";
+import { platformaticRoundTrip, portOf } from "./tls-support.ts";
 
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 let dir: string;
@@ -146,19 +146,7 @@ describe("SASL with @platformatic/kafka", () => {
     const admin = new Admin(base);
     await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
     await admin.close();
-    const producer = new Producer({ ...base, serializers: stringSerializers });
-    await producer.send({ messages: [{ topic, key: "a", value: "alpha" }, { topic, key: "b", value: "beta" }] });
-    await producer.close();
-    const consumer = new Consumer({ ...base, groupId: `${topic}-group`, deserializers: stringDeserializers });
-    const stream = await consumer.consume({ topics: [topic], mode: "earliest", maxWaitTime: 100 });
-    const seen: string[] = [];
-    for await (const message of stream) {
-      seen.push(message.value);
-      if (seen.length === 2) break;
-    }
-    await stream.close();
-    await consumer.close();
-    expect(seen).toEqual(["alpha", "beta"]);
+    expect(await platformaticRoundTrip(base, topic)).toEqual(["alpha", "beta"]);
   });
 });
 

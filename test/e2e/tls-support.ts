@@ -2,6 +2,7 @@
 // and a bare TLS handshake that reports the certificate the broker presented.
 
 import tls from "node:tls";
+import { type BaseOptions, Consumer, Producer, stringDeserializers, stringSerializers } from "@platformatic/kafka";
 
 export interface BoundListener {
   securityProtocol: string;
@@ -49,4 +50,21 @@ export function handshake(port: number, options: tls.ConnectionOptions = {}): Pr
 export async function logged(logs: () => string, ok: (log: string) => boolean, ms = 2000): Promise<string> {
   for (const until = Date.now() + ms; !ok(logs()) && Date.now() < until; ) await Bun.sleep(20);
   return logs();
+}
+
+/** Produces two keyed records to `topic` with @platformatic/kafka and reads them back in a group, with `base`'s connection options. */
+export async function platformaticRoundTrip(base: BaseOptions, topic: string): Promise<string[]> {
+  const producer = new Producer({ ...base, serializers: stringSerializers });
+  await producer.send({ messages: [{ topic, key: "a", value: "alpha" }, { topic, key: "b", value: "beta" }] });
+  await producer.close();
+  const consumer = new Consumer({ ...base, groupId: `${topic}-group`, deserializers: stringDeserializers });
+  const stream = await consumer.consume({ topics: [topic], mode: "earliest", maxWaitTime: 100 });
+  const seen: string[] = [];
+  for await (const message of stream) {
+    seen.push(message.value);
+    if (seen.length === 2) break;
+  }
+  await stream.close();
+  await consumer.close();
+  return seen;
 }

@@ -3,11 +3,11 @@
 // TLS port is closed without troubling the broker.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from "@platformatic/kafka";
+import { Admin } from "@platformatic/kafka";
 import { Kafka, logLevel } from "kafkajs";
 import { startBroker, type TestBroker } from "../support/broker.ts";
 import { makeCa, type TestCa } from "../support/certs.ts";
-import { boundListeners, handshake, logged, portOf } from "./tls-support.ts";
+import { boundListeners, handshake, logged, platformaticRoundTrip, portOf } from "./tls-support.ts";
 
 let ca: TestCa;
 let broker: TestBroker;
@@ -100,19 +100,7 @@ describe("plaintext and TLS listeners", () => {
     const metadata = await admin.metadata({ topics: [topic] });
     expect([...metadata.brokers.values()]).toEqual([{ host: "127.0.0.1", port: tlsPort, rack: null }]);
     await admin.close();
-    const producer = new Producer({ ...base, serializers: stringSerializers });
-    await producer.send({ messages: [{ topic, key: "a", value: "alpha" }, { topic, key: "b", value: "beta" }] });
-    await producer.close();
-    const consumer = new Consumer({ ...base, groupId: "tls-platformatic-group", deserializers: stringDeserializers });
-    const stream = await consumer.consume({ topics: [topic], mode: "earliest", maxWaitTime: 100 });
-    const seen: string[] = [];
-    for await (const message of stream) {
-      seen.push(message.value);
-      if (seen.length === 2) break;
-    }
-    await stream.close();
-    await consumer.close();
-    expect(seen).toEqual(["alpha", "beta"]);
+    expect(await platformaticRoundTrip(base, topic)).toEqual(["alpha", "beta"]);
   });
 
   test("a plaintext Kafka client on the TLS port is closed with one debug line; the broker still serves", async () => {
