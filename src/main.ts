@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-// CLI entry: tansu broker | topic | cat | user. Configuration errors print one line and exit 2.
+// CLI entry: tansu broker | topic | cat | user | perf. Configuration errors print one line and exit 2.
 // Each command is loaded only when it runs: the compiled binary is split into chunks, so a broker
 // never evaluates the client or the CLI tools, and starts sooner.
 
@@ -9,7 +9,8 @@ const USAGE = `usage: tansu <command> [flags]
   broker                             run a broker (see --help for flags)
   topic create|list|describe|delete  manage topics (see tansu topic --help)
   cat produce|consume                records between a topic and stdin/stdout (see tansu cat --help)
-  user create|set-password|delete|list  SASL/SCRAM users (see tansu user --help)`;
+  user create|set-password|delete|list  SASL/SCRAM users (see tansu user --help)
+  perf produce|consume               load a topic, measure throughput and latency (see tansu perf --help)`;
 
 const FLAG_WIDTH = Math.max(...BROKER_OPTIONS.map((o) => o.flag.length));
 const ENV_WIDTH = Math.max(...BROKER_OPTIONS.map((o) => o.env.length));
@@ -45,6 +46,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import("./commands/cat.ts")).catCommand(rest, process.env);
     case "user":
       return (await import("./commands/user.ts")).userCommand(rest, process.env);
+    case "perf":
+      return (await import("./commands/perf.ts")).perfCommand(rest, process.env);
     case undefined:
     case "help":
     case "--help":

@@ -71,16 +71,14 @@ export class KafkaClient {
 
   /** Sends a request built for the negotiated version. */
   async request<Request, Response>(api: ApiMessages<Request, Response>, build: (version: number) => Request, options: RequestOptions = {}): Promise<Response> {
-    const address = options.node === undefined ? this.bootstrap : this.nodes.get(options.node);
-    if (address === undefined) throw new ClientError("protocol", `broker ${options.node} is not in the cluster's metadata`);
-    const { connection, versions } = await this.broker(address);
-    const version = negotiate(api as ApiMessages<unknown, unknown>, versions, options.maxVersion);
-    if (version === null) {
-      const range = versions.get(api.apiKey);
-      const has = range === undefined ? "none" : `v${range.min}–${range.max}`;
-      throw new ClientError("unsupported-version", `${connection.name} does not support ${api.name} v${api.minVersion}–${Math.min(api.maxVersion, options.maxVersion ?? api.maxVersion)} (it has ${has})`);
-    }
+    const { connection, version } = await this.negotiated(api, options);
     return connection.request(api, version, build(version), options.timeoutMs);
+  }
+
+  /** Sends a request the broker does not answer (Produce with acks=0); resolves once it is written. */
+  async send<Request, Response>(api: ApiMessages<Request, Response>, build: (version: number) => Request, options: RequestOptions = {}): Promise<void> {
+    const { connection, version } = await this.negotiated(api, options);
+    return connection.send(api, version, build(version));
   }
 
   /** Metadata for the named topics (null: all); remembers the brokers it advertises. */
@@ -101,6 +99,19 @@ export class KafkaClient {
     const open = [...this.pool.values()];
     this.pool.clear();
     await Promise.all(open.map((p) => p.then((n) => n.connection.close(), () => {})));
+  }
+
+  private async negotiated(api: ApiMessages<unknown, unknown>, options: RequestOptions): Promise<{ connection: BrokerConnection; version: number }> {
+    const address = options.node === undefined ? this.bootstrap : this.nodes.get(options.node);
+    if (address === undefined) throw new ClientError("protocol", `broker ${options.node} is not in the cluster's metadata`);
+    const { connection, versions } = await this.broker(address);
+    const version = negotiate(api, versions, options.maxVersion);
+    if (version === null) {
+      const range = versions.get(api.apiKey);
+      const has = range === undefined ? "none" : `v${range.min}–${range.max}`;
+      throw new ClientError("unsupported-version", `${connection.name} does not support ${api.name} v${api.minVersion}–${Math.min(api.maxVersion, options.maxVersion ?? api.maxVersion)} (it has ${has})`);
+    }
+    return { connection, version };
   }
 
   private broker(address: Address): Promise<Negotiated> {

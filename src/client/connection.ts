@@ -20,6 +20,12 @@ export interface ConnectionOptions {
   onClose?: () => void;
 }
 
+/** Bytes not yet taken by the socket; `done` is told when they all are, or why they never will be. */
+interface Unsent {
+  bytes: Uint8Array;
+  done?: (failure: ClientError | null) => void;
+}
+
 interface Waiting {
   api: ApiMessages<unknown, unknown>;
   version: number;
@@ -34,7 +40,7 @@ export class BrokerConnection {
   private readonly waiting = new Map<number, Waiting>();
   /** Requests that timed out: their late responses are dropped. */
   private readonly abandoned = new Set<number>();
-  private readonly outbox: Uint8Array[] = [];
+  private readonly outbox: Unsent[] = [];
   private readonly frames: FrameAssembler;
   private nextCorrelationId = 0;
   private failure: ClientError | null = null;
@@ -91,10 +97,9 @@ export class BrokerConnection {
   request<Request, Response>(api: ApiMessages<Request, Response>, version: number, body: Request, timeoutMs = this.options.requestTimeoutMs): Promise<Response> {
     if (this.failure !== null) return Promise.reject(this.failure);
     const correlationId = this.nextCorrelationId;
-    this.nextCorrelationId = (correlationId + 1) & 0x7fffffff;
     let frame: Uint8Array;
     try {
-      frame = encodeRequest(api, { apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.options.clientId }, body);
+      frame = this.encode(api, version, body);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -110,6 +115,18 @@ export class BrokerConnection {
     });
   }
 
+  /** A request the broker never answers (Produce with acks=0): resolves once the socket has taken all of it. */
+  send<Request, Response>(api: ApiMessages<Request, Response>, version: number, body: Request): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    let frame: Uint8Array;
+    try {
+      frame = this.encode(api, version, body);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<void>((resolve, reject) => this.write(frame, (failure) => (failure === null ? resolve() : reject(failure))));
+  }
+
   close(): void {
     this.fail(new ClientError("closed", `connection to ${this.name} closed by the client`));
   }
@@ -122,29 +139,42 @@ export class BrokerConnection {
       w.reject(e);
     }
     this.waiting.clear();
+    for (const u of this.outbox) u.done?.(e);
     this.outbox.length = 0;
     this.socket?.end();
     this.options.onClose?.();
   }
 
-  private write(bytes: Uint8Array): void {
+  /** Encodes with the next correlation id. */
+  private encode<Request, Response>(api: ApiMessages<Request, Response>, version: number, body: Request): Uint8Array {
+    const correlationId = this.nextCorrelationId;
+    const frame = encodeRequest(api, { apiKey: api.apiKey, apiVersion: version, correlationId, clientId: this.options.clientId }, body);
+    this.nextCorrelationId = (correlationId + 1) & 0x7fffffff;
+    return frame;
+  }
+
+  private write(bytes: Uint8Array, done?: (failure: ClientError | null) => void): void {
     if (this.outbox.length === 0 && this.socket !== null) {
       const n = this.socket.write(bytes);
-      if (n === bytes.length) return;
+      if (n === bytes.length) {
+        done?.(null);
+        return;
+      }
       bytes = bytes.subarray(Math.max(n, 0));
     }
-    this.outbox.push(bytes);
+    this.outbox.push({ bytes, done });
   }
 
   private onDrain(): void {
     while (this.outbox.length > 0 && this.socket !== null) {
       const head = this.outbox[0]!;
-      const n = this.socket.write(head);
-      if (n < head.length) {
-        this.outbox[0] = head.subarray(Math.max(n, 0));
+      const n = this.socket.write(head.bytes);
+      if (n < head.bytes.length) {
+        head.bytes = head.bytes.subarray(Math.max(n, 0));
         return;
       }
       this.outbox.shift();
+      head.done?.(null);
     }
   }
 

@@ -3,6 +3,7 @@ export { type ClientOptions, connect, KafkaClient, type RequestOptions } from ".
 export { BrokerConnection, type ConnectionOptions } from "./connection.ts";
 export { check, ClientError, type ClientErrorCode } from "./errors.ts";
 export { FETCH_MAX_VERSION, type FetchedRecord, type FetchOptions, type FetchPosition, fetchRecords, type FetchResult } from "./fetch.ts";
+export { initProducerId, type ProducerIdentity, ProducerSequences } from "./idempotence.ts";
 export { keyPartition, murmur2, toPositive } from "./murmur2.ts";
 export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from "./offsets.ts";
 export { type PartitionBatch, produce, type ProduceOptions } from "./produce.ts";

@@ -1,4 +1,5 @@
-// Produce: one record batch per partition, one request per leader, acks=-1 by default.
+// Produce: one record batch per partition, one request per leader, acks=-1 by default. With acks=0
+// the broker answers nothing: the request is done once it is written.
 
 import { ProduceApi } from "../protocol/generated/index.ts";
 import type { KafkaClient } from "./client.ts";
@@ -13,8 +14,8 @@ export interface PartitionBatch {
 }
 
 export interface ProduceOptions {
-  /** -1 (all in-sync replicas) or 1; acks=0 gets no response and is not offered here. */
-  acks?: -1 | 1;
+  /** -1 (all in-sync replicas), 1 (the leader) or 0 (no response, so no base offsets). */
+  acks?: -1 | 0 | 1;
   timeoutMs?: number;
 }
 
@@ -22,16 +23,14 @@ export interface ProduceOptions {
 export async function produce(client: KafkaClient, topic: string, batches: readonly PartitionBatch[], options: ProduceOptions = {}): Promise<Map<number, bigint>> {
   const baseOffsets = new Map<number, bigint>();
   const requests = [...byLeader(batches)].map(async ([leader, group]) => {
-    const response = await client.request(
-      ProduceApi,
-      () => ({
-        transactionalId: null,
-        acks: options.acks ?? -1,
-        timeoutMs: options.timeoutMs ?? 30_000,
-        topicData: [{ name: topic, partitionData: group.map((b) => ({ index: b.partition, records: b.records })) }],
-      }),
-      { node: leader },
-    );
+    const request = () => ({
+      transactionalId: null,
+      acks: options.acks ?? -1,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      topicData: [{ name: topic, partitionData: group.map((b) => ({ index: b.partition, records: b.records })) }],
+    });
+    if (options.acks === 0) return client.send(ProduceApi, request, { node: leader });
+    const response = await client.request(ProduceApi, request, { node: leader });
     for (const t of response.responses) {
       for (const p of t.partitionResponses) {
         check(p.errorCode, `Produce ${t.name}-${p.index}`, p.errorMessage);
