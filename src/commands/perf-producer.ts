@@ -7,6 +7,7 @@
 // written, as there is no answer).
 
 import { type KafkaClient, type PartitionBatch, type PartitionLeader, produce, type ProducerIdentity, ProducerSequences } from "../client/index.ts";
+import { MetadataApi } from "../protocol/generated/index.ts";
 import { type Codec, encodeBatch, type RecordInput } from "../protocol/records/index.ts";
 
 /** Kafka's max.in.flight.requests.per.connection default, also the most idempotence allows. */
@@ -21,7 +22,6 @@ const RECORD_OVERHEAD = 8;
 export interface ProducerOptions {
   topic: string;
   partitions: readonly PartitionLeader[];
-  recordSize: number;
   acks: -1 | 0 | 1;
   compression: Codec;
   batchSize: number;
@@ -104,10 +104,16 @@ export class PerfProducer {
   }
 
   /** Sends every batch at once and resolves when all are acknowledged. */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
     this.flushing = true;
     this.drain();
-    return this.until(() => this.pendingRecords === 0);
+    await this.until(() => this.pendingRecords === 0);
+    if (this.options.acks !== 0) return;
+    // Nothing answers an acks=0 Produce, but a broker answers a connection's requests in order:
+    // the answer to one more request shows it has handled (stored, or refused) every batch before.
+    const leaders = new Set(this.options.partitions.map((p) => p.leader));
+    const none = { topics: [], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false };
+    await Promise.all([...leaders].map((node) => this.client.request(MetadataApi, () => none, { node })));
   }
 
   private until(ready: () => boolean): Promise<void> {
@@ -139,13 +145,13 @@ export class PerfProducer {
     this.armLinger(now);
   }
 
-  /** Wakes the producer when the oldest batch still open has lingered long enough. */
+  /** Wakes the producer when the oldest batch still lingering is due (one already due waits for an answer to make room). */
   private armLinger(now: number): void {
     if (this.lingerTimer !== null || this.flushing) return;
     let oldest = Number.POSITIVE_INFINITY;
     for (const queue of this.queues.values()) {
       const head = queue[0];
-      if (head !== undefined && !head.closed) oldest = Math.min(oldest, head.openedAt);
+      if (head !== undefined && !head.closed && head.openedAt + this.options.lingerMs > now) oldest = Math.min(oldest, head.openedAt);
     }
     if (oldest === Number.POSITIVE_INFINITY) return;
     this.lingerTimer = setTimeout(
@@ -160,11 +166,16 @@ export class PerfProducer {
   private send(leader: number, batches: readonly Batch[]): void {
     this.inFlight.set(leader, (this.inFlight.get(leader) ?? 0) + 1);
     const { topic, acks, compression, identity } = this.options;
-    const encoded: PartitionBatch[] = batches.map((b) => {
-      const count = b.appendedAt.length;
-      const producer = identity === null ? {} : { ...identity, baseSequence: this.sequences.take(b.partition, count) };
-      return { partition: b.partition, leader, records: encodeBatch(new Array<RecordInput>(count).fill(this.record), { codec: compression, ...producer }) };
-    });
+    let encoded: PartitionBatch[];
+    try {
+      encoded = batches.map((b) => {
+        const count = b.appendedAt.length;
+        const producer = identity === null ? {} : { ...identity, baseSequence: this.sequences.take(b.partition, count) };
+        return { partition: b.partition, leader, records: encodeBatch(new Array<RecordInput>(count).fill(this.record), { codec: compression, ...producer }) };
+      });
+    } catch (e) {
+      return this.fail(e);
+    }
     produce(this.client, topic, encoded, { acks }).then(
       () => {
         const now = performance.now();

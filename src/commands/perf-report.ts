@@ -7,6 +7,7 @@ import { Histogram } from "./perf-histogram.ts";
 const MB = 1024 * 1024;
 const PROGRESS_MS = 1000;
 
+const fetches = (n: number) => `${n} fetch${n === 1 ? "" : "es"}`;
 const round = (n: number, places = 3) => Math.round(n * 10 ** places) / 10 ** places;
 
 export interface Rates {
@@ -95,7 +96,7 @@ export class ConsumeStats {
     const w = this.window;
     this.window = { records: 0, bytes: 0, fetches: 0 };
     const r = rates(w.records, w.bytes, elapsedMs);
-    return `${w.records} records consumed, ${r.recordsPerSec.toFixed(1)} records/s (${r.mbPerSec.toFixed(2)} MB/s), ${w.fetches} fetches`;
+    return `${w.records} records consumed, ${r.recordsPerSec.toFixed(1)} records/s (${r.mbPerSec.toFixed(2)} MB/s), ${fetches(w.fetches)}`;
   }
 
   summary(elapsedMs: number): ConsumeSummary {
@@ -111,7 +112,7 @@ export function formatProduce(s: ProduceSummary, json: boolean): string {
 
 export function formatConsume(s: ConsumeSummary, json: boolean): string {
   if (json) return JSON.stringify(s);
-  return `${s.records} records consumed in ${(s.elapsedMs / 1000).toFixed(2)} s, ${s.recordsPerSec.toFixed(1)} records/s (${s.mbPerSec.toFixed(2)} MB/s), ${s.fetches} fetches`;
+  return `${s.records} records consumed in ${(s.elapsedMs / 1000).toFixed(2)} s, ${s.recordsPerSec.toFixed(1)} records/s (${s.mbPerSec.toFixed(2)} MB/s), ${fetches(s.fetches)}`;
 }
 
 /** Prints `line(ms since the last line)` on stderr every second while stderr is a terminal; returns the stop. */

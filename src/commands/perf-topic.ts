@@ -12,7 +12,7 @@ export async function perfPartitions(clients: readonly KafkaClient[], topic: str
   const described = (await first.metadata([topic])).topics.find((t) => t.name === topic);
   if (described?.errorCode === ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION) throw new Error(`topic ${topic} does not exist (create it with: tansu topic create ${topic})`);
   const { partitions } = await topicPartitions(first, topic);
-  if (count !== null && count > partitions.length) throw new Error(`--partitions ${count}: topic ${topic} has only ${partitions.length}`);
+  if (count !== null && count > partitions.length) throw new Error(`--partitions ${count}: topic ${topic} has only ${partitions.length} partition${partitions.length === 1 ? "" : "s"}`);
   await Promise.all(others.map((c) => c.metadata([topic])));
   return count === null ? partitions : partitions.slice(0, count);
 }

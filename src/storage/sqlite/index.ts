@@ -150,7 +150,7 @@ class SqliteEngine implements Engine {
   private lastHandedOver: Promise<unknown> = Promise.resolve();
 
   /**
-   * Each write (append or marker) is handed over once the one before has been: to the writer
+   * Each write to a partition is handed over once the one before has been: to the writer
    * thread, which takes its writes one at a time in order, or to this connection, where one
    * waiting out another process's lock holds back those after it.
    */
@@ -177,19 +177,33 @@ class SqliteEngine implements Engine {
     return this.read_("read", () => records.read(this.s, topic, partition, fetchOffset, maxBytes));
   }
 
+  // Like appends, these go to the writer thread in call order: one writer, so the cleaner never
+  // waits out the appends' lock (nor they its) with backoff sleeps.
   deleteRecords(topic: string, partition: number, offset: number): Promise<LogStartResult> {
-    return this.write("delete records", () => retention.deleteRecords(this.s, topic, partition, offset));
+    return this.inCallOrder(
+      "delete records",
+      (writer) => writer.deleteRecords(topic, partition, offset),
+      () => retention.deleteRecords(this.s, topic, partition, offset),
+    );
   }
 
   applyRetention(topic: string, partition: number, policy: RetentionPolicy): Promise<LogStartResult> {
-    return this.write("apply retention", () => retention.applyRetention(this.s, topic, partition, policy));
+    return this.inCallOrder(
+      "apply retention",
+      (writer) => writer.applyRetention(topic, partition, policy),
+      () => retention.applyRetention(this.s, topic, partition, policy),
+    );
   }
 
   async compact(topic: string, partition: number, policy: CompactionPolicy): Promise<{ errorCode: 0; removedRecords: number } | { errorCode: FailureCode }> {
     const planned = await this.read_("plan compaction", () => retention.planCompactionOf(this.s, topic, partition, policy));
     if (!("rewrites" in planned)) return planned;
     if (planned.rewrites.length === 0) return { errorCode: 0, removedRecords: 0 };
-    return this.write("compact", () => retention.applyCompaction(this.s, partition, planned));
+    return this.inCallOrder(
+      "compact",
+      (writer) => writer.applyCompaction(partition, planned),
+      () => retention.applyCompaction(this.s, partition, planned),
+    );
   }
 
   retained(topic: string, partition: number): Promise<RetainedResult> {

@@ -1,28 +1,35 @@
-// Worker thread entry: a second connection to the database that only appends batches and
-// transaction markers, so a produce's insert and commit (and the commit's fsync) leave the
-// broker's event loop free. It writes exactly as the engine's own connection would (records.ts,
+// Worker thread entry: a second connection to the database that does the engine's writes to
+// partitions (batches, transaction markers, DeleteRecords, retention, compaction's rewrites), so a
+// produce's insert and commit (and the commit's fsync) leave the broker's event loop free, and the
+// cleaner never competes with appends for SQLite's one write lock. It writes exactly as the engine's own connection would (records.ts,
 // markers.ts, BEGIN IMMEDIATE, busy retries);
 // SQLite orders it with every other writer. See writer.ts; a separate entry of the compiled binary.
 
 import { Database } from "bun:sqlite";
-import type { AppendBatch, AppendResult, TxnMarker, TxnMarkerResult } from "../engine.ts";
+import type { AppendBatch, AppendResult, LogStartResult, RetentionPolicy, TxnMarker, TxnMarkerResult } from "../engine.ts";
 import { StorageError, type StorageErrorCode } from "../engine.ts";
 import { BUSY_TIMEOUT_MS, withBusyRetry } from "./busy.ts";
 import * as markers from "./markers.ts";
 import * as records from "./records.ts";
+import * as retention from "./retention.ts";
 import { Statements } from "./statements.ts";
 import type { SqliteLocation } from "./url.ts";
 
 export type WriterRequest =
   | { kind: "open"; location: SqliteLocation }
   | { kind: "append"; id: number; topic: string; partition: number; batch: AppendBatch; now: number }
-  | { kind: "marker"; id: number; topic: string; partition: number; marker: TxnMarker; now: number };
+  | { kind: "marker"; id: number; topic: string; partition: number; marker: TxnMarker; now: number }
+  | { kind: "delete-records"; id: number; topic: string; partition: number; offset: number }
+  | { kind: "retention"; id: number; topic: string; partition: number; policy: RetentionPolicy }
+  | { kind: "compaction"; id: number; partition: number; planned: retention.PlannedCompaction };
 
 export type WriterReply =
   | { kind: "ready" }
   | { kind: "failed"; message: string }
   | { kind: "appended"; id: number; result: AppendResult }
   | { kind: "marked"; id: number; result: TxnMarkerResult }
+  | { kind: "log-start"; id: number; result: LogStartResult }
+  | { kind: "compacted"; id: number; result: { errorCode: 0; removedRecords: number } }
   | { kind: "error"; id: number; code: StorageErrorCode | null; message: string };
 
 declare const self: Worker;
@@ -49,11 +56,17 @@ async function write(m: Exclude<WriterRequest, { kind: "open" }>): Promise<void>
     return withBusyRetry(() => tx.immediate(), what);
   };
   try {
-    if (m.kind === "append") {
-      reply({ kind: "appended", id: m.id, result: await immediate("append", () => records.append(s, m.topic, m.partition, m.batch, m.now)) });
-    } else {
-      const result = await immediate("write txn marker", () => markers.writeTxnMarker(s, m.topic, m.partition, m.marker, m.now));
-      reply({ kind: "marked", id: m.id, result });
+    switch (m.kind) {
+      case "append":
+        return reply({ kind: "appended", id: m.id, result: await immediate("append", () => records.append(s, m.topic, m.partition, m.batch, m.now)) });
+      case "marker":
+        return reply({ kind: "marked", id: m.id, result: await immediate("write txn marker", () => markers.writeTxnMarker(s, m.topic, m.partition, m.marker, m.now)) });
+      case "delete-records":
+        return reply({ kind: "log-start", id: m.id, result: await immediate("delete records", () => retention.deleteRecords(s, m.topic, m.partition, m.offset)) });
+      case "retention":
+        return reply({ kind: "log-start", id: m.id, result: await immediate("apply retention", () => retention.applyRetention(s, m.topic, m.partition, m.policy)) });
+      case "compaction":
+        return reply({ kind: "compacted", id: m.id, result: await immediate("compact", () => retention.applyCompaction(s, m.partition, m.planned)) });
     }
   } catch (e) {
     reply({ kind: "error", id: m.id, code: e instanceof StorageError ? e.code : null, message: e instanceof Error ? e.message : String(e) });

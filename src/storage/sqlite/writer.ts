@@ -1,10 +1,12 @@
-// The SQLite engine's appends (and transaction markers) on a writer thread (writer-thread.ts). bun:sqlite is synchronous, so
+// The SQLite engine's writes to partitions (appends, transaction markers, DeleteRecords,
+// retention and compaction's rewrites) on a writer thread (writer-thread.ts). bun:sqlite is synchronous, so
 // on the event loop every commit's fsync would stall every client, and Produce could not check a
 // connection's next batch while the last one is being written. If the thread cannot start or
 // open the database, appends stay on the engine's own connection.
 
-import type { AppendBatch, AppendResult, TxnMarker, TxnMarkerResult } from "../engine.ts";
+import type { AppendBatch, AppendResult, LogStartResult, RetentionPolicy, TxnMarker, TxnMarkerResult } from "../engine.ts";
 import { StorageError } from "../engine.ts";
+import type { PlannedCompaction } from "./retention.ts";
 import type { SqliteLocation } from "./url.ts";
 import type { WriterReply, WriterRequest } from "./writer-thread.ts";
 
@@ -18,7 +20,7 @@ function entry(): string {
   return import.meta.url.startsWith(bundled) ? `${bundled}storage/sqlite/writer-thread.js` : new URL("./writer-thread.ts", import.meta.url).href;
 }
 
-type Done = Extract<WriterReply, { kind: "appended" | "marked" }>;
+type Done = Extract<WriterReply, { kind: "appended" | "marked" | "log-start" | "compacted" }>;
 
 interface Pending {
   resolve(reply: Done): void;
@@ -61,6 +63,20 @@ export class WriterThread {
     return this.send(request, []).then((r) => (r.kind === "marked" ? r.result : mismatched(r)));
   }
 
+  deleteRecords(topic: string, partition: number, offset: number): Promise<LogStartResult> {
+    return this.send({ kind: "delete-records", id: this.nextId++, topic, partition, offset }, []).then((r) => (r.kind === "log-start" ? r.result : mismatched(r)));
+  }
+
+  applyRetention(topic: string, partition: number, policy: RetentionPolicy): Promise<LogStartResult> {
+    return this.send({ kind: "retention", id: this.nextId++, topic, partition, policy }, []).then((r) => (r.kind === "log-start" ? r.result : mismatched(r)));
+  }
+
+  /** The plan's rewritten batches are moved to the thread, not cloned. */
+  applyCompaction(partition: number, planned: PlannedCompaction): Promise<{ errorCode: 0; removedRecords: number }> {
+    const transfer = planned.rewrites.flatMap((r) => (r.bytes === null ? [] : [r.bytes.buffer as ArrayBuffer]));
+    return this.send({ kind: "compaction", id: this.nextId++, partition, planned }, [...new Set(transfer)]).then((r) => (r.kind === "compacted" ? r.result : mismatched(r)));
+  }
+
   private send(request: Exclude<WriterRequest, { kind: "open" }>, transfer: ArrayBuffer[]): Promise<Done> {
     if (this.state !== "ready") return Promise.reject(new StorageError("unavailable", "the writer thread has stopped"));
     const done = new Promise<Done>((resolve, reject) => {
@@ -89,6 +105,8 @@ export class WriterThread {
         return this.stop(r.message);
       case "appended":
       case "marked":
+      case "log-start":
+      case "compacted":
         return this.settle(r.id)?.resolve(r);
       case "error":
         return this.settle(r.id)?.reject(r.code === null ? new Error(r.message) : new StorageError(r.code, r.message.slice(r.code.length + 2)));
