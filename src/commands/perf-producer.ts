@@ -6,7 +6,7 @@
 // A record's latency runs from its append to its request's answer (acks=0: to the request being
 // written, as there is no answer).
 
-import { type KafkaClient, type PartitionBatch, type PartitionLeader, produce, type ProducerIdentity, ProducerSequences } from "../client/index.ts";
+import { ClientError, type KafkaClient, type PartitionBatch, type PartitionLeader, produce, type ProducerIdentity, ProducerSequences } from "../client/index.ts";
 import { MetadataApi } from "../protocol/generated/index.ts";
 import { type Codec, encodeBatch, type RecordInput } from "../protocol/records/index.ts";
 
@@ -113,7 +113,15 @@ export class PerfProducer {
     // the answer to one more request shows it has handled (stored, or refused) every batch before.
     const leaders = new Set(this.options.partitions.map((p) => p.leader));
     const none = { topics: [], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false };
-    await Promise.all([...leaders].map((node) => this.client.request(MetadataApi, () => none, { node })));
+    await Promise.all([...leaders].map((node) => this.client.request(MetadataApi, () => none, { node }))).catch((e: unknown) => {
+      throw this.explain(e);
+    });
+  }
+
+  /** A broker refuses an acks=0 batch by closing the connection: say so. */
+  private explain(e: unknown): unknown {
+    if (this.options.acks !== 0 || !(e instanceof ClientError) || e.code !== "closed") return e;
+    return new ClientError("closed", `${e.message} (with acks=0 a broker closes the connection when it refuses a batch)`);
   }
 
   private until(ready: () => boolean): Promise<void> {
@@ -199,9 +207,9 @@ export class PerfProducer {
 
   private fail(error: unknown): void {
     if (this.failure !== null) return;
-    this.failure = { error };
+    this.failure = { error: this.explain(error) };
     if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
-    for (const w of this.waiters) w.reject(error);
+    for (const w of this.waiters) w.reject(this.failure.error);
     this.waiters = [];
   }
 }

@@ -131,6 +131,16 @@ describe("tansu perf", () => {
     expect([tooMany.stderr, tooMany.code]).toEqual(["tansu: --consumers 2: topic perf-4 has only 1 partition\n", 1]);
   }, 60_000);
 
+  test("a batch the broker refuses ends the run with its error: one line and exit 1", async () => {
+    await create("perf-6", 1);
+    const refused = await cli(["perf", "produce", "--topic", "perf-6", "--num-records", "1", "--record-size", "2000000"]);
+    expect(refused.stderr).toMatch(/^tansu: Produce perf-6-0: MESSAGE_TOO_LARGE(: [^\n]*)?\n$/);
+    expect([refused.stdout, refused.code]).toEqual(["", 1]);
+    const unanswered = await cli(["perf", "produce", "--topic", "perf-6", "--num-records", "1", "--record-size", "2000000", "--acks", "0"]);
+    expect(unanswered.stderr).toMatch(/^tansu: connection to [^\n]+ closed \(with acks=0 a broker closes the connection when it refuses a batch\)\n$/);
+    expect(unanswered.code).toBe(1);
+  }, 60_000);
+
   test("a consumer that waits too long for the records it needs reports what it has, and exits 1", async () => {
     await create("perf-5", 1);
     await cli(["perf", "produce", "--topic", "perf-5", "--num-records", "5"]);
