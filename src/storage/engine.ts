@@ -313,7 +313,8 @@ export interface Engine {
   /**
    * Batches from the one containing `fetchOffset`, while their total size stays within maxBytes;
    * the first batch is always returned whole even if it alone exceeds maxBytes.
-   * fetchOffset outside [logStartOffset, highWatermark] is OFFSET_OUT_OF_RANGE.
+   * fetchOffset outside [logStartOffset, highWatermark] is OFFSET_OUT_OF_RANGE. The bytes may be
+   * the engine's own (memory): callers only read them.
    */
   read(topic: string, partition: number, fetchOffset: number, maxBytes: number): Promise<ReadResult>;
   /**

@@ -168,6 +168,7 @@ export class PartitionLog {
   }
 }
 
+/** The stored bytes themselves, not a copy: readers never write them (Engine.read), and a stored batch is never changed in place (compaction stores new bytes). */
 function copyOf(batch: StoredBatch): StoredBatch {
-  return { ...batch, bytes: batch.bytes.slice() };
+  return { ...batch };
 }
