@@ -4,7 +4,8 @@
 
 import type { Logger } from "../log.ts";
 import type { Engine } from "../storage/engine.ts";
-import { scramCredential, type ScramMechanism } from "./scram.ts";
+import { scramCredential } from "./scram.ts";
+import type { ScramMechanism } from "./scram-names.ts";
 
 const MECHANISMS: ScramMechanism[] = ["SCRAM-SHA-256", "SCRAM-SHA-512"];
 

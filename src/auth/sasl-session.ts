@@ -7,7 +7,8 @@
 import { ErrorCodes } from "../protocol/errors.ts";
 import type { StoredScramCredential } from "../storage/engine.ts";
 import { checkPlain } from "./plain.ts";
-import { isScramMechanism, startScram, type ScramCredential } from "./scram.ts";
+import { startScram, type ScramCredential } from "./scram.ts";
+import { isScramMechanism } from "./scram-names.ts";
 
 export const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
 

@@ -5,12 +5,9 @@
  */
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { isScramMechanism, SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS, type ScramMechanism } from "./scram-names.ts";
 import { decodeUtf8, isValidNonce, parseClientFinal, parseClientFirst, type ParseFailure } from "./scram-messages.ts";
 
-export type ScramMechanism = "SCRAM-SHA-256" | "SCRAM-SHA-512";
-
-export const SCRAM_MIN_ITERATIONS = 4096;
-export const SCRAM_MAX_ITERATIONS = 16384;
 
 export interface ScramCredential {
   mechanism: ScramMechanism;
@@ -47,10 +44,6 @@ const HASHES: Record<ScramMechanism, { name: "sha256" | "sha512"; size: number }
 
 const pbkdf2Async = promisify(pbkdf2);
 const encoder = new TextEncoder();
-
-export function isScramMechanism(name: string): name is ScramMechanism {
-  return Object.hasOwn(HASHES, name);
-}
 
 export async function scramCredential(
   mechanism: ScramMechanism,
@@ -165,13 +158,4 @@ export async function passwordMatches(credential: ScramCredential, password: str
 export function credentialFromSalted(mechanism: ScramMechanism, salt: Uint8Array, iterations: number, salted: Uint8Array): ScramCredential {
   const { name } = HASHES[mechanism];
   return { mechanism, salt: new Uint8Array(salt), iterations, storedKey: hash(name, hmac(name, salted, "Client Key")), serverKey: hmac(name, salted, "Server Key") };
-}
-
-/** Kafka's ScramMechanism codes in Describe/AlterUserScramCredentials. */
-export const SCRAM_MECHANISM_CODES: Record<ScramMechanism, number> = { "SCRAM-SHA-256": 1, "SCRAM-SHA-512": 2 };
-
-export function scramMechanismOfCode(code: number): ScramMechanism | null {
-  if (code === 1) return "SCRAM-SHA-256";
-  if (code === 2) return "SCRAM-SHA-512";
-  return null;
 }

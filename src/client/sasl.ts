@@ -3,7 +3,8 @@
 // the server's signature checked, so a broker that does not know the password is not believed).
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { saltPassword, type ScramMechanism } from "../auth/scram.ts";
+import { saltPassword } from "../auth/scram.ts";
+import type { ScramMechanism } from "../auth/scram-names.ts";
 import { SaslAuthenticateApi, SaslHandshakeApi } from "../protocol/generated/index.ts";
 import type { BrokerConnection } from "./connection.ts";
 import { check, ClientError } from "./errors.ts";

@@ -5,8 +5,6 @@ import type { BrokerMetrics } from "../admin/index.ts";
 import type { AdminServer } from "../admin/server.ts";
 import type { Broker } from "../broker.ts";
 import type { BrokerConfig } from "../config.ts";
-import { StoredAclAuthorizer } from "../auth/acl-authorizer.ts";
-import { untilAclsLoaded } from "../auth/acl-gate.ts";
 import { handlerRegistry } from "../handlers/index.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { ClientQuotas } from "../quotas/manager.ts";
@@ -15,7 +13,6 @@ import type { ServerObserver } from "../server/observer.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngineWaiting } from "../storage/open.ts";
 import { engineWhenOpen } from "../storage/when-open.ts";
-import { ensureAdminUser } from "../auth/admin-user.ts";
 import { unauthenticatedExposure } from "../auth/exposure.ts";
 import { CleanerCheckpoints } from "../retention/dirty.ts";
 import { CleanupProgress } from "../retention/progress.ts";
@@ -53,6 +50,15 @@ async function openTls(config: BrokerConfig, log: Logger) {
   };
 }
 
+/** What only some brokers use (SASL and its cryptography, ACLs), loaded only by them. */
+async function securityParts(config: BrokerConfig) {
+  const sasl = config.listeners.some((l) => l.securityProtocol === "SASL_PLAINTEXT" || l.securityProtocol === "SASL_SSL");
+  return {
+    sasl: sasl ? await import("../auth/sasl-session.ts") : null,
+    acls: config.authorizer === null ? null : { ...(await import("../auth/acl-authorizer.ts")), ...(await import("../auth/acl-gate.ts")) },
+  };
+}
+
 /**
  * Starts the listener over the engine `config.storageEngine` names, or over `shared`, an engine
  * already open (several brokers in one process over one store); the broker then leaves it open when
@@ -60,6 +66,7 @@ async function openTls(config: BrokerConfig, log: Logger) {
  */
 export async function startBroker(config: BrokerConfig, log: Logger = createLogger(config.logLevel), shared?: Engine): Promise<RunningBroker> {
   const tls = await openTls(config, log);
+  const security = await securityParts(config);
   const registry = config.schemaRegistry;
   const schemas = registry === null ? undefined : await (await import("../schema/registry.ts")).openSchemaRegistry(registry, log, config.schemaRegistryCheckIntervalMs, process.env);
   let instrument = (engine: Engine) => engine;
@@ -77,13 +84,20 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   const openingStore = shared !== undefined ? Promise.resolve(shared) : nextTurn().then(() => openEngineWaiting(config.storageEngine, config.waitForStorage, log, storageDescription(config.storageEngine)));
   // the bootstrap user exists before any request reaches storage (SASL looks credentials up there)
   const opening = openingStore.then(async (e) => {
-    if (config.adminUser !== null) await ensureAdminUser(e, config.adminUser, log);
+    if (config.adminUser !== null) await (await import("../auth/admin-user.ts")).ensureAdminUser(e, config.adminUser, log);
     return e;
   });
   const engine = engineWhenOpen(opening.then(instrument), storageDescription(config.storageEngine));
-  const authorizer = config.authorizer === null ? undefined : new StoredAclAuthorizer(engine, log, config.authorizer);
-  const handlers = authorizer === undefined ? handlerRegistry() : untilAclsLoaded(handlerRegistry(), authorizer.loaded);
-  const listener = listenKafka(config, () => broker, tls?.options ?? null);
+  const { acls, sasl } = security;
+  const authorizer = acls === null || config.authorizer === null ? undefined : new acls.StoredAclAuthorizer(engine, log, config.authorizer);
+  const handlers = acls === null || authorizer === undefined ? handlerRegistry() : acls.untilAclsLoaded(handlerRegistry(), authorizer.loaded);
+  const saslSession = sasl === null ? undefined : (b: Broker) => new sasl.SaslSession({
+    mechanisms: config.saslEnabledMechanisms,
+    reauthMs: config.connectionsMaxReauthMs,
+    credentials: (user) => b.engine.scramCredentials(user),
+    now: Date.now,
+  });
+  const listener = listenKafka(config, () => broker, tls?.options ?? null, saslSession);
   const [first] = listener.listeners;
   const broker: Broker = { config, engine, log, advertised: first!.advertised, listeners: listener.listeners, handlers, observer, schemas, quotas: new ClientQuotas(engine, log), authorizer };
   // listener= and advertised= name the first listener; listeners= and advertisedListeners= all of them

@@ -1,7 +1,8 @@
 // Where `tansu user` reads and changes users: a broker, over the Kafka protocol, or the store.
 
 import { type Address, check, type ClientOptions, KafkaClient } from "../client/index.ts";
-import { credentialFromSalted, saltPassword, SCRAM_MECHANISM_CODES, type ScramMechanism, scramMechanismOfCode } from "../auth/scram.ts";
+import { credentialFromSalted, saltPassword } from "../auth/scram.ts";
+import { SCRAM_MECHANISM_CODES, type ScramMechanism, scramMechanismOfCode } from "../auth/scram-names.ts";
 import { ConfigError } from "../config.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { AlterUserScramCredentialsApi, DescribeUserScramCredentialsApi } from "../protocol/generated/index.ts";

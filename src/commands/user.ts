@@ -3,7 +3,7 @@
 // before any user exists). Only salts, iterations and derived keys are sent or stored.
 
 import { randomBytes } from "node:crypto";
-import { SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS, type ScramMechanism } from "../auth/scram.ts";
+import { SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS, type ScramMechanism } from "../auth/scram-names.ts";
 import { ConfigError, parseInteger } from "../config.ts";
 import { BOOTSTRAP_USAGE, commandArgs, type Env, type Flag, positionals, wantsHelp } from "./cli.ts";
 import { brokerUsers, storeUsers, type UserStore } from "./user-stores.ts";

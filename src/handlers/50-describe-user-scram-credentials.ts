@@ -4,7 +4,7 @@
 // Authorization: DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED for the whole request.
 
 import { AclOperation, allowed, CLUSTER_NAME, ResourceType } from "../auth/authorizer.ts";
-import { SCRAM_MECHANISM_CODES } from "../auth/scram.ts";
+import { SCRAM_MECHANISM_CODES } from "../auth/scram-names.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { DescribeUserScramCredentialsApi, type DescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsResponse } from "../protocol/generated/index.ts";
 import type { StoredScramCredential } from "../storage/engine.ts";

@@ -7,7 +7,7 @@
 // Authorization: ALTER on the cluster, else CLUSTER_AUTHORIZATION_FAILED for every user.
 
 import { AclOperation, allowed, CLUSTER_NAME, ResourceType } from "../auth/authorizer.ts";
-import { credentialFromSalted, SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS, scramMechanismOfCode } from "../auth/scram.ts";
+import { SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS, scramMechanismOfCode } from "../auth/scram-names.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { AlterUserScramCredentialsApi, type AlterUserScramCredentialsRequest, type AlterUserScramCredentialsResponse } from "../protocol/generated/index.ts";
 import type { ScramCredentialAlteration } from "../storage/engine.ts";
@@ -23,7 +23,9 @@ interface Alteration {
 const refuse = (user: string, errorCode: number, errorMessage: string): Result => ({ user, errorCode, errorMessage });
 
 /** The alteration's storage change, or why it is refused. */
-function check(a: Alteration, stored: ReadonlySet<string>): ScramCredentialAlteration | { errorCode: number; errorMessage: string } {
+type Derive = (typeof import("../auth/scram.ts"))["credentialFromSalted"];
+
+function check(a: Alteration, stored: ReadonlySet<string>, credentialFromSalted: Derive): ScramCredentialAlteration | { errorCode: number; errorMessage: string } {
   const mechanism = scramMechanismOfCode(a.mechanism);
   if (mechanism === null) return { errorCode: ErrorCodes.UNSUPPORTED_SASL_MECHANISM, errorMessage: `Unknown SCRAM mechanism ${a.mechanism}` };
   if (a.name === "") return { errorCode: ErrorCodes.UNACCEPTABLE_CREDENTIAL, errorMessage: "Username must not be empty" };
@@ -53,6 +55,8 @@ export default defineHandler<AlterUserScramCredentialsRequest, AlterUserScramCre
       return { throttleTimeMs: 0, results: users.map((u) => refuse(u, ErrorCodes.CLUSTER_AUTHORIZATION_FAILED, "ALTER on the cluster is needed to alter credentials")) };
     }
     const { engine } = ctx.broker;
+    // the cryptography loads when first needed, not at start
+    const { credentialFromSalted } = await import("../auth/scram.ts");
     const changes: ScramCredentialAlteration[] = [];
     const results: Result[] = [];
     for (const user of users) {
@@ -63,7 +67,7 @@ export default defineHandler<AlterUserScramCredentialsRequest, AlterUserScramCre
         continue;
       }
       const stored = new Set((await engine.scramCredentials(user)).map((c) => c.mechanism));
-      const checked = mine.map((a) => check(a, stored));
+      const checked = mine.map((a) => check(a, stored, credentialFromSalted));
       const refused = checked.find((c) => "errorCode" in c);
       if (refused !== undefined && "errorCode" in refused) {
         results.push(refuse(user, refused.errorCode, refused.errorMessage));

@@ -9,7 +9,7 @@
 import type { Socket } from "bun";
 import { ANONYMOUS_PRINCIPAL } from "../auth/authorizer.ts";
 import type { Broker, Listener } from "../broker.ts";
-import { SaslSession } from "../auth/sasl-session.ts";
+import type { SaslSession } from "../auth/sasl-session.ts";
 import { prepare } from "./dispatch.ts";
 import { atOnce, CONNECTION_CLOSED, type RequestContext } from "../handlers/handler.ts";
 import { FrameAssembler } from "../protocol/frames.ts";
@@ -50,8 +50,7 @@ export class Connection {
   private frameStartedAt = 0;
   /** Who the client is (`User:name`): set by a verified TLS client certificate; each request reads it as it runs. */
   principal: string = ANONYMOUS_PRINCIPAL;
-  /** SASL authentication on SASL listeners; its principal wins over `principal` once set. */
-  readonly sasl?: SaslSession;
+
 
   constructor(
     private readonly socket: Socket<Connection>,
@@ -59,18 +58,10 @@ export class Connection {
     readonly peer: string,
     /** The listener the client connected through. */
     readonly listener?: Listener,
+    /** SASL authentication, on SASL listeners; its principal wins over `principal` once set. */
+    readonly sasl?: SaslSession,
   ) {
     this.frames = new FrameAssembler(broker.config.socketRequestMaxBytes);
-    const protocol = listener?.securityProtocol;
-    if (protocol === "SASL_PLAINTEXT" || protocol === "SASL_SSL") {
-      const { config, engine } = broker;
-      this.sasl = new SaslSession({
-        mechanisms: config.saslEnabledMechanisms,
-        reauthMs: config.connectionsMaxReauthMs,
-        credentials: (user) => engine.scramCredentials(user),
-        now: Date.now,
-      });
-    }
   }
 
   onData(chunk: Uint8Array): void {

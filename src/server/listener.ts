@@ -8,6 +8,7 @@
 import type { TCPSocketListener, TLSOptions } from "bun";
 import { ANONYMOUS_PRINCIPAL } from "../auth/authorizer.ts";
 import { afterHandshake } from "../auth/tls-principal.ts";
+import type { SaslSession } from "../auth/sasl-session.ts";
 import type { Broker, Listener } from "../broker.ts";
 import { type BrokerConfig, type Endpoint, type ListenerConfig, usesTls } from "../config.ts";
 import { bindError } from "./bind-error.ts";
@@ -44,7 +45,11 @@ const hostPort = ({ host, port }: Endpoint) => `${host.includes(":") ? `[${host}
 /** "SSL://127.0.0.1:9093", as Kafka writes a listener. */
 export const describeListener = (l: Listener) => `${l.securityProtocol}://${hostPort(l.endpoint)}`;
 
-export function listenKafka(config: BrokerConfig, broker: () => Broker, tls: TLSOptions | null = null): KafkaListener {
+/**
+ * `saslSession`: a new connection's SASL authentication, for SASL listeners (absent when none is
+ * configured, so SASL's code is not loaded).
+ */
+export function listenKafka(config: BrokerConfig, broker: () => Broker, tls: TLSOptions | null = null, saslSession?: (broker: Broker) => SaslSession): KafkaListener {
   const connections = new Set<Connection>();
   const perIp = new Map<string, number>();
   const refusal = (peer: string): string | null => {
@@ -63,7 +68,9 @@ export function listenKafka(config: BrokerConfig, broker: () => Broker, tls: TLS
         socket.setNoDelay(true);
         const b = broker();
         const peer = socket.remoteAddress;
-        socket.data = new Connection(socket, b, peer, listener());
+        const l = listener();
+        const sasl = l.securityProtocol === "SASL_PLAINTEXT" || l.securityProtocol === "SASL_SSL" ? saslSession?.(b) : undefined;
+        socket.data = new Connection(socket, b, peer, l, sasl);
         const refused = refusal(peer);
         if (refused !== null) return socket.data.cut(refused, true);
         connections.add(socket.data);

@@ -6,9 +6,9 @@ import {
   startScram,
   type CredentialLookup,
   type ScramCredential,
-  type ScramMechanism,
   type ScramStart,
 } from "../../src/auth/scram.ts";
+import type { ScramMechanism } from "../../src/auth/scram-names.ts";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
