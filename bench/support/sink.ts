@@ -1,6 +1,8 @@
 // The raw limit for produce/consume benchmarks: a trivial Kafka endpoint that answers just enough
 // for kcat (ApiVersions, Metadata, Produce, ListOffsets, Fetch) with no validation and no storage
-// engine — batches are kept in an array per partition, offsets assigned by a counter.
+// engine — batches are kept in an array per partition, offsets assigned by a counter. Every topic
+// asked for exists with `partitions` partitions (a Metadata for all topics lists just "bench").
+// Run: bun bench/support/sink.ts [port] [partitions]
 
 import { decodeRequest, encodeResponse } from "../../src/protocol/frame.ts";
 import {
@@ -11,6 +13,7 @@ import {
   ListOffsetsApi,
   type ListOffsetsRequest,
   MetadataApi,
+  type MetadataRequest,
   ProduceApi,
   type ProduceRequest,
 } from "../../src/protocol/generated/index.ts";
@@ -22,7 +25,7 @@ interface Log {
   next: number;
 }
 
-export function startSink(port = 0): { port: number; stop(): void } {
+export function startSink(port = 0, partitions = 1): { port: number; stop(): void } {
   const logs = new Map<string, Log>();
   const log = (t: string, p: number) => {
     const k = `${t}/${p}`;
@@ -48,13 +51,15 @@ export function startSink(port = 0): { port: number; stop(): void } {
           ],
           throttleTimeMs: 0, supportedFeatures: [], finalizedFeaturesEpoch: -1n, finalizedFeatures: [], zkMigrationReady: false,
         });
-      case 3:
+      case 3: {
+        const names = (d.body as MetadataRequest).topics?.flatMap((t) => (t.name === null ? [] : [t.name])) ?? ["bench"];
         return encodeResponse(MetadataApi, v, c, {
           throttleTimeMs: 0, brokers: [{ nodeId: 1, host: "127.0.0.1", port: advertisedPort, rack: null }], clusterId: "sink", controllerId: 1,
-          topics: ["bench"].map((name) => ({ errorCode: 0, name, topicId: "00000000-0000-0000-0000-000000000001", isInternal: false, topicAuthorizedOperations: -2147483648,
-            partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] })),
+          topics: names.map((name) => ({ errorCode: 0, name, topicId: "00000000-0000-0000-0000-000000000001", isInternal: false, topicAuthorizedOperations: -2147483648,
+            partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ errorCode: 0, partitionIndex, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] })) })),
           clusterAuthorizedOperations: -2147483648,
         });
+      }
       case 0: {
         const req = d.body as ProduceRequest;
         const responses = req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((p) => {
@@ -113,6 +118,6 @@ export function startSink(port = 0): { port: number; stop(): void } {
 }
 
 if (import.meta.main) {
-  const sink = startSink(Number(process.argv[2] ?? 0));
+  const sink = startSink(Number(process.argv[2] ?? 0), Number(process.argv[3] ?? 1));
   console.error(`sink listening listener=127.0.0.1:${sink.port}`);
 }

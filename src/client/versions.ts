@@ -5,7 +5,7 @@ import { ErrorCodes } from "../protocol/errors.ts";
 import { ApiVersionsApi } from "../protocol/generated/index.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import type { BrokerConnection } from "./connection.ts";
-import { check } from "./errors.ts";
+import { check, ClientError } from "./errors.ts";
 
 export const CLIENT_SOFTWARE_NAME = "tansu-cli";
 export const CLIENT_SOFTWARE_VERSION = "0.1.0";
@@ -30,7 +30,16 @@ export function negotiate(api: ApiMessages<unknown, unknown>, broker: BrokerVers
 export async function brokerVersions(connection: BrokerConnection): Promise<BrokerVersions> {
   let version = ApiVersionsApi.maxVersion;
   for (;;) {
-    const response = await connection.request(ApiVersionsApi, version, { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION });
+    let response;
+    try {
+      response = await connection.request(ApiVersionsApi, version, { clientSoftwareName: CLIENT_SOFTWARE_NAME, clientSoftwareVersion: CLIENT_SOFTWARE_VERSION });
+    } catch (e) {
+      // an answer in neither our version's layout nor v0's (librdkafka's mock cluster refusing
+      // v4): ask again with v0, as librdkafka itself falls back
+      if (!(e instanceof ClientError && e.code === "protocol") || version === 0) throw e;
+      version = 0;
+      continue;
+    }
     const own = response.apiKeys.find((k) => k.apiKey === API_VERSIONS_KEY);
     if (response.errorCode === ErrorCodes.UNSUPPORTED_VERSION && own !== undefined && own.maxVersion < version && own.maxVersion >= 0) {
       version = own.maxVersion;

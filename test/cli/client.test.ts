@@ -3,8 +3,9 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { BrokerConnection, ClientError, KafkaClient } from "../../src/client/index.ts";
 import { encodeResponse } from "../../src/protocol/frame.ts";
-import { CreateTopicsApi, defaultMetadataResponse, MetadataApi, type MetadataResponse } from "../../src/protocol/generated/index.ts";
-import { type FakeBroker, fakeBroker, type FakeRequest, type Ranges } from "./fake-broker.ts";
+import { ApiVersionsApi, CreateTopicsApi, defaultMetadataResponse, MetadataApi, type MetadataResponse } from "../../src/protocol/generated/index.ts";
+import { FrameAssembler } from "../../src/protocol/frames.ts";
+import { apiVersionsBody, type FakeBroker, fakeBroker, type FakeRequest, type Ranges } from "./fake-broker.ts";
 
 const RANGES: Ranges = [
   [3, 0, 12],
@@ -82,6 +83,34 @@ describe("version negotiation", () => {
       [18, 2],
     ]);
   });
+});
+
+test("an ApiVersions refusal in neither our layout nor v0's (librdkafka's mock cluster) makes the client ask with v0", async () => {
+  const asked: number[] = [];
+  const frames = new FrameAssembler(1 << 20);
+  const server = Bun.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      data(socket, chunk) {
+        for (const frame of frames.push(chunk).frames) {
+          const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+          const [version, correlationId] = [view.getInt16(2), view.getInt32(4)];
+          asked.push(version);
+          // the mock's answer to v4, byte for byte after the correlation id
+          if (version > 0) socket.write(Uint8Array.of(0, 0, 0, 17, 0, 0, 0, correlationId, 0, 35, 1, 0, 18, 0, 0, 0, 2, 0, 0, 0, 0));
+          else socket.write(encodeResponse(ApiVersionsApi, 0, correlationId, apiVersionsBody([[3, 0, 12], [18, 0, 3]])));
+        }
+      },
+    },
+  });
+  try {
+    const client = await KafkaClient.connect(`127.0.0.1:${server.port}`, { requestTimeoutMs: 2_000 });
+    await client.close();
+    expect(asked).toEqual([ApiVersionsApi.maxVersion, 0]);
+  } finally {
+    server.stop(true);
+  }
 });
 
 describe("framing and correlation", () => {
