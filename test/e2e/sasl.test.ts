@@ -55,8 +55,9 @@ async function refusal(k: Kafka): Promise<string> {
   return "connected";
 }
 
-function cli(args: string[]): { code: number; out: string; err: string } {
-  const run = Bun.spawnSync([process.execPath, MAIN, "user", ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env } });
+/** `tansu user …` (or another command, given first with `command`). */
+function cli(args: string[], command = "user"): { code: number; out: string; err: string } {
+  const run = Bun.spawnSync([process.execPath, MAIN, command, ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env } });
   return { code: run.exitCode, out: run.stdout.toString(), err: run.stderr.toString() };
 }
 
@@ -123,6 +124,16 @@ describe("tansu user", () => {
     expect(wrong.code).toBe(1);
     expect(wrong.err.trim().split("\n")).toHaveLength(1);
     expect(wrong.err).toContain("SASL_AUTHENTICATION_FAILED");
+  });
+
+  test("tansu topic and tansu perf over SASL_SSL", async () => {
+    const secured = ["--bootstrap-server", `127.0.0.1:${saslTlsPort}`, "--security-protocol", "SASL_SSL", "--ssl-ca-location", ca.cert, "--sasl-username", "admin", "--sasl-password", "admin-secret"];
+    expect(cli(["create", "sasl-perf", "--partitions", "2", ...secured], "topic")).toMatchObject({ code: 0 });
+    const produced = cli(["produce", "--topic", "sasl-perf", "--num-records", "1000", "--json", ...secured], "perf");
+    expect(produced.code).toBe(0);
+    expect(JSON.parse(produced.out)).toMatchObject({ records: 1000 });
+    const consumed = cli(["consume", "--topic", "sasl-perf", "--json", ...secured], "perf");
+    expect(JSON.parse(consumed.out)).toMatchObject({ records: 1000 });
   });
 
   test("in the store, seen by a second broker over it", async () => {
