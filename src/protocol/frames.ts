@@ -20,7 +20,8 @@ export class FrameAssembler {
 
   /** `minFrameBytes`: a request has at least 1 byte, a response at least its correlation id. */
   constructor(
-    private readonly maxFrameBytes: number,
+    /** The largest frame accepted; a connection may lower it for a while (before SASL authentication). */
+    public maxFrameBytes: number,
     private readonly minFrameBytes = 1,
     private readonly what = "request",
   ) {}

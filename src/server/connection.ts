@@ -21,6 +21,8 @@ interface Slot {
 }
 
 const NOTHING = { response: null, close: null };
+/** Kafka's sasl.server.max.receive.size default: the largest frame before SASL authentication. */
+const SASL_MAX_RECEIVE_BYTES = 524_288;
 /** The turn key shared by every `ordered` handler (serial handlers take turns by API key). */
 const ORDERED = "ordered";
 
@@ -67,6 +69,9 @@ export class Connection {
   onData(chunk: Uint8Array): void {
     if (this.closing || this.drained !== null) return;
     this.lastActivity = performance.now();
+    // Kafka's sasl.server.max.receive.size: nobody unauthenticated makes the broker hold a large frame
+    const { socketRequestMaxBytes } = this.broker.config;
+    this.frames.maxFrameBytes = this.sasl === undefined || this.sasl.principal !== null ? socketRequestMaxBytes : Math.min(SASL_MAX_RECEIVE_BYTES, socketRequestMaxBytes);
     const { frames, error } = this.frames.push(chunk);
     for (const frame of frames) this.start(frame);
     if (error !== null) return this.cut(error);

@@ -211,6 +211,15 @@ describe("SASL protocol rules", () => {
     expect(await c.gone()).toBe(true);
   });
 
+  test("before authentication a frame over 512 KiB (Kafka's sasl.server.max.receive.size) closes the connection at its size prefix", async () => {
+    let closed = false;
+    const socket = await Bun.connect({ hostname: "127.0.0.1", port: saslPort, socket: { data() {}, close: () => void (closed = true) } });
+    socket.write(Uint8Array.of(0, 0x10, 0, 0, 0, 18));
+    for (let i = 0; i < 100 && !closed; i++) await Bun.sleep(20);
+    expect(closed).toBe(true);
+    expect(broker.logs()).toContain("request size 1048576 is outside 1..524288");
+  });
+
   test("on a listener without SASL, SaslHandshake is ILLEGAL_SASL_STATE", async () => {
     const c = await rawClient(broker.port);
     expect(await c.call(SaslHandshakeApi, 1, { mechanism: "PLAIN" })).toEqual({ errorCode: ErrorCodes.ILLEGAL_SASL_STATE, mechanisms: [] });
