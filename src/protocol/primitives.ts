@@ -338,8 +338,9 @@ export class Writer {
   view: DataView;
   pos = 0;
 
-  constructor(initialCapacity = 256) {
-    this.buf = new Uint8Array(initialCapacity);
+  /** `initial`: a capacity, or a buffer to write into (a whole ArrayBuffer's, reused). */
+  constructor(initial: number | Uint8Array = 256) {
+    this.buf = typeof initial === "number" ? new Uint8Array(initial) : initial;
     this.view = new DataView(this.buf.buffer);
   }
 

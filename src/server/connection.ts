@@ -18,7 +18,16 @@ interface Slot {
   done: boolean;
   response: Uint8Array | null;
   close: string | null;
+  /** The response's buffer may be reused once the socket has taken all of it. */
+  reusable?: boolean;
 }
+
+/**
+ * Large answers (Fetch) are encoded into the buffer of the connection's last one when the socket
+ * took all of it: writing into memory already touched is far cheaper than into fresh pages. Larger
+ * buffers are not kept, so an idle connection holds at most this much.
+ */
+const SPARE_RESPONSE_MAX_BYTES = 4 * 1024 * 1024;
 
 const NOTHING = { response: null, close: null };
 /** Kafka's sasl.server.max.receive.size default: the largest frame before SASL authentication. */
@@ -52,6 +61,7 @@ export class Connection {
   private frameStartedAt = 0;
   /** Who the client is (`User:name`): set by a verified TLS client certificate; each request reads it as it runs. */
   principal: string = ANONYMOUS_PRINCIPAL;
+  private spareResponse: Uint8Array | undefined;
 
 
   constructor(
@@ -96,6 +106,7 @@ export class Connection {
       slot.done = true;
       slot.response = r.response;
       slot.close = r.close;
+      slot.reusable = large !== null;
       if (!this.closing && r.response !== null) this.heldBytes += r.response.length;
       large?.answered();
       this.flush();
@@ -183,7 +194,10 @@ export class Connection {
       const slot = this.slots.shift()!;
       if (slot.response !== null) {
         this.heldBytes -= slot.response.length;
-        this.write(slot.response);
+        const taken = this.write(slot.response);
+        if (taken && slot.reusable === true && slot.response.buffer.byteLength <= SPARE_RESPONSE_MAX_BYTES) {
+          this.spareResponse = new Uint8Array(slot.response.buffer as ArrayBuffer);
+        }
       }
       if (slot.close !== null) return this.cut(slot.close);
     }
@@ -195,15 +209,24 @@ export class Connection {
     this.endIfDrained();
   }
 
-  private write(bytes: Uint8Array): void {
+  /** True when the socket took all of `bytes` at once (nothing refers to them any more). */
+  private write(bytes: Uint8Array): boolean {
     if (this.outbox.length === 0) {
       const n = this.socket.write(bytes);
       if (n > 0) this.lastActivity = performance.now();
-      if (n === bytes.length) return;
+      if (n === bytes.length) return true;
       bytes = bytes.subarray(Math.max(n, 0));
     }
     this.outbox.push(bytes);
     this.unsentBytes += bytes.length;
+    return false;
+  }
+
+  /** A buffer to encode the next large answer into (see SPARE_RESPONSE_MAX_BYTES), taken by one answer at a time. */
+  takeResponseBuffer(): Uint8Array | undefined {
+    const spare = this.spareResponse;
+    this.spareResponse = undefined;
+    return spare;
   }
 
   onDrain(): void {

@@ -10,6 +10,7 @@ import type { SaslSession } from "../auth/sasl-session.ts";
 import type { Broker, Listener } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { decodeRequest, encodeResponse } from "../protocol/frame.ts";
+import { Writer } from "../protocol/primitives.ts";
 import { ApiVersionsApi } from "../protocol/generated/index.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import { CloseConnection, type Handler, type RequestContext } from "../handlers/handler.ts";
@@ -46,6 +47,8 @@ export interface Session {
   readonly principal: string;
   /** On SASL listeners. */
   readonly sasl?: SaslSession;
+  /** A reused buffer for a large answer, when the connection has one. */
+  takeResponseBuffer?(): Uint8Array | undefined;
 }
 
 /**
@@ -108,7 +111,8 @@ export function prepare(
         const handle = () => Promise.resolve(handler.handle(body, ctx));
         const response = await (handler.ordered === true ? turn(handle) : handle());
         observer?.requestHandled(header.apiKey, handler.api.name, header.apiVersion, body, response, (performance.now() - receivedAt) / 1000);
-        const encode = (r: unknown) => encodeResponse(handler.api, header.apiVersion, header.correlationId, r);
+        const buffer = handler.largeResponses === true ? session?.takeResponseBuffer?.() : undefined;
+        const encode = (r: unknown) => encodeResponse(handler.api, header.apiVersion, header.correlationId, r, new Writer(buffer ?? 1024));
         if (meter === null) return { response: response === null ? null : encode(response), close: closeAfter };
         const answer = meter.answer(response, encode);
         if (answer.throttleTimeMs > 0) mute?.(answer.throttleTimeMs);
