@@ -5,6 +5,7 @@
 
 import type { Context, Next } from "hono";
 import type { Hono } from "hono/tiny";
+import { strongestCredential } from "../auth/scram-names.ts";
 import { AclOperation, ANONYMOUS_PRINCIPAL, type Authorizer, CLUSTER_NAME, ResourceType } from "../auth/authorizer.ts";
 import type { Engine } from "../storage/engine.ts";
 
@@ -19,12 +20,13 @@ export interface AdminAuthOptions {
 
 const encoder = new TextEncoder();
 
-/** Compares every byte whatever differs, so the time taken says nothing of where. */
+/** Compares every byte of equal-length tokens, so the time taken says nothing of where they differ. */
 function sameToken(given: string, token: string): boolean {
   const a = encoder.encode(given);
   const b = encoder.encode(token);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ (b[i % Math.max(b.length, 1)] ?? 0);
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
 
@@ -38,11 +40,11 @@ async function principalOf(header: string | undefined, options: AdminAuthOptions
   const colon = decoded.indexOf(":");
   if (colon <= 0) return null;
   const user = decoded.slice(0, colon);
-  const stored = await options.engine.scramCredentials(user);
-  const credential = stored.find((c) => c.mechanism === "SCRAM-SHA-512") ?? stored[0];
+  const credential = strongestCredential(await options.engine.scramCredentials(user));
+  if (credential === null) return null;
   // the cryptography loads with the first login, not at start
   const { passwordMatches } = await import("../auth/scram.ts");
-  if (credential === undefined || !(await passwordMatches(credential, decoded.slice(colon + 1)))) return null;
+  if (!(await passwordMatches(credential, decoded.slice(colon + 1)))) return null;
   return `User:${user}`;
 }
 

@@ -4,18 +4,12 @@
 // bindings that would apply to a resource of that name (LITERAL equal or `*`, PREFIXED a prefix).
 // Principals and hosts compare as written: `User:*` in a filter selects only `User:*` bindings.
 
+import type { DescribeAclsRequest } from "../protocol/generated/index.ts";
 import type { AclBinding } from "../storage/engine.ts";
 import { ANY, PatternType, WILDCARD, operationName, patternTypeName, permissionName, resourceTypeName } from "./acl-codes.ts";
 
-export interface AclBindingFilter {
-  resourceTypeFilter: number;
-  resourceNameFilter: string | null;
-  patternTypeFilter: number;
-  principalFilter: string | null;
-  hostFilter: string | null;
-  operation: number;
-  permissionType: number;
-}
+/** A DescribeAcls request is one filter; a DeleteAcls filter has the same fields. */
+export type AclBindingFilter = Omit<DescribeAclsRequest, "unknownTaggedFields">;
 
 function patternMatches(f: AclBindingFilter, b: AclBinding): boolean {
   if (f.resourceTypeFilter !== ANY && f.resourceTypeFilter !== b.resourceType) return false;

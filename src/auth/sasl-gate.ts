@@ -2,11 +2,12 @@
 // authenticated; after its session expires (KIP-368) only a re-authentication may follow. Kafka
 // closes the connection on anything else, without an answer.
 
+import { SaslAuthenticateApi, SaslHandshakeApi } from "../protocol/generated/index.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import type { SaslSession } from "./sasl-session.ts";
 
-const SASL_HANDSHAKE_KEY = 17;
-const SASL_AUTHENTICATE_KEY = 36;
+const SASL_HANDSHAKE_KEY = SaslHandshakeApi.apiKey;
+const SASL_AUTHENTICATE_KEY = SaslAuthenticateApi.apiKey;
 
 /** Why the connection must close instead of serving a request of `apiName`, or null. */
 export function saslRefusal(sasl: SaslSession | undefined, apiKey: number, apiName: string): string | null {

@@ -8,7 +8,7 @@ import { ErrorCodes } from "../protocol/errors.ts";
 import type { StoredScramCredential } from "../storage/engine.ts";
 import { checkPlain } from "./plain.ts";
 import { startScram, type ScramCredential } from "./scram.ts";
-import { isScramMechanism } from "./scram-names.ts";
+import { isScramMechanism, strongestCredential } from "./scram-names.ts";
 
 export const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
 
@@ -109,8 +109,7 @@ export class SaslSession {
   /** The user's credential for `mechanism`; for PLAIN (null) the strongest stored. */
   private async credential(user: string, mechanism: string | null): Promise<ScramCredential | null> {
     const stored = await this.options.credentials(user);
-    const pick = mechanism ?? (stored.some((c) => c.mechanism === "SCRAM-SHA-512") ? "SCRAM-SHA-512" : "SCRAM-SHA-256");
-    return stored.find((c) => c.mechanism === pick) ?? null;
+    return mechanism === null ? strongestCredential(stored) : (stored.find((c) => c.mechanism === mechanism) ?? null);
   }
 
   private succeed(username: string, authBytes: Uint8Array): SaslStep {

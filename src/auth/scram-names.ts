@@ -13,6 +13,11 @@ export function isScramMechanism(name: string): name is ScramMechanism {
   return Object.hasOwn(SCRAM_MECHANISM_CODES, name);
 }
 
+/** The credential a password is checked against (SASL PLAIN, the admin port): SHA-512's if stored. */
+export function strongestCredential<C extends { mechanism: ScramMechanism }>(stored: readonly C[]): C | null {
+  return stored.find((c) => c.mechanism === "SCRAM-SHA-512") ?? stored.find((c) => c.mechanism === "SCRAM-SHA-256") ?? null;
+}
+
 export function scramMechanismOfCode(code: number): ScramMechanism | null {
   if (code === 1) return "SCRAM-SHA-256";
   if (code === 2) return "SCRAM-SHA-512";

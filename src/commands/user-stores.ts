@@ -1,7 +1,7 @@
 // Where `tansu user` reads and changes users: a broker, over the Kafka protocol, or the store.
 
 import { type Address, check, type ClientOptions, KafkaClient } from "../client/index.ts";
-import { credentialFromSalted, saltPassword } from "../auth/scram.ts";
+import { saltPassword, scramCredential } from "../auth/scram.ts";
 import { SCRAM_MECHANISM_CODES, type ScramMechanism, scramMechanismOfCode } from "../auth/scram-names.ts";
 import { ConfigError } from "../config.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
@@ -89,9 +89,10 @@ export async function storeUsers(storage: string): Promise<UserStore> {
       const changes = await Promise.all(
         alterations.map(async (a) => {
           if (a.password === null) return { user: a.user, mechanism: a.mechanism, secret: null };
-          const { password, salt, iterations } = a.password;
-          const { storedKey, serverKey } = credentialFromSalted(a.mechanism, salt, iterations, await saltPassword(a.mechanism, password, salt, iterations));
-          return { user: a.user, mechanism: a.mechanism, secret: { salt: new Uint8Array(salt), iterations, storedKey, serverKey } };
+          const made = await scramCredential(a.mechanism, a.password.password, a.password.iterations, a.password.salt);
+          if (!made.ok) throw new ConfigError(`user ${a.user}: ${made.reason}`);
+          const { salt, iterations, storedKey, serverKey } = made.credential;
+          return { user: a.user, mechanism: a.mechanism, secret: { salt, iterations, storedKey, serverKey } };
         }),
       );
       await engine.alterScramCredentials(changes);

@@ -29,20 +29,25 @@ export async function sweepRetention(ctx: RetentionContext): Promise<void> {
         const r = await ctx.engine.applyRetention(topic.name, partition, policy.retention);
         if (r.errorCode !== 0) ctx.log.debug("retention skipped", { topic: topic.name, partition, errorCode: r.errorCode });
       }
-      if (policy.compaction !== null) await compactIfDue(ctx, topic.name, partition, policy.compaction, policy.dirty);
-      await note(ctx, topic.name, partition);
+      const compacted = policy.compaction !== null && (await compactIfDue(ctx, topic.name, partition, policy.compaction, policy.dirty));
+      // what the partition holds now: the cleaner's checkpoint after a pass, and the admin view
+      if (!compacted && ctx.progress === undefined) continue;
+      const retained = await ctx.engine.retained(topic.name, partition);
+      if (retained.errorCode !== 0) continue;
+      if (compacted) ctx.checkpoints.passed(topic.name, partition, retained.retainedBytes, Date.now());
+      await note(ctx, topic.name, partition, retained);
     }
   }
   ctx.progress?.keepOnly(live);
   ctx.checkpoints.keepOnly(live);
 }
 
-async function compactIfDue(ctx: RetentionContext, topic: string, partition: number, policy: CompactionPolicy, rule: DirtyRule): Promise<void> {
+/** Runs a pass if the partition is due for one; true when it ran. */
+async function compactIfDue(ctx: RetentionContext, topic: string, partition: number, policy: CompactionPolicy, rule: DirtyRule): Promise<boolean> {
   const before = await ctx.engine.retained(topic, partition);
-  if (before.errorCode !== 0 || !ctx.checkpoints.due(topic, partition, before.retainedBytes, rule, Date.now())) return;
+  if (before.errorCode !== 0 || !ctx.checkpoints.due(topic, partition, before.retainedBytes, rule, Date.now())) return false;
   await compact(ctx, topic, partition, policy);
-  const after = await ctx.engine.retained(topic, partition);
-  if (after.errorCode === 0) ctx.checkpoints.passed(topic, partition, after.retainedBytes, Date.now());
+  return true;
 }
 
 async function compact(ctx: RetentionContext, topic: string, partition: number, policy: CompactionPolicy): Promise<void> {
@@ -61,10 +66,10 @@ async function compact(ctx: RetentionContext, topic: string, partition: number, 
   p.lastCompactionMs = performance.now() - t0;
 }
 
-async function note(ctx: RetentionContext, topic: string, partition: number): Promise<void> {
+async function note(ctx: RetentionContext, topic: string, partition: number, retained: { retainedBytes: number; batchCount: number }): Promise<void> {
   if (ctx.progress === undefined) return;
-  const [offsets, retained] = await Promise.all([ctx.engine.offsets(topic, partition), ctx.engine.retained(topic, partition)]);
-  if (offsets.errorCode !== 0 || retained.errorCode !== 0) return;
+  const offsets = await ctx.engine.offsets(topic, partition);
+  if (offsets.errorCode !== 0) return;
   const p = ctx.progress.entry(topic, partition);
   p.logStartOffset = offsets.logStartOffset;
   p.highWatermark = offsets.highWatermark;
