@@ -2,7 +2,7 @@
 
 import type { Authorizer } from "./auth/authorizer.ts";
 import type { BrokerConfig, Endpoint, SecurityProtocol } from "./config.ts";
-import type { Handler } from "./handlers/handler.ts";
+import type { HandlerRegistry } from "./handlers/registry.ts";
 import type { Logger } from "./log.ts";
 import type { ClientQuotas } from "./quotas/manager.ts";
 import type { SchemaRegistry } from "./schema/registry.ts";
@@ -32,7 +32,7 @@ export interface Broker {
   /** Every listener, in --listener-url's order; absent in handler tests. */
   readonly listeners?: readonly Listener[];
   /** Handlers by API key; ApiVersions is built from it. */
-  readonly handlers: ReadonlyMap<number, Handler<unknown, unknown>>;
+  readonly handlers: HandlerRegistry;
   /** Topic schemas produced records must fit; absent without --schema-registry. */
   readonly schemas?: SchemaRegistry;
   /** Told of connections and requests (metrics); absent when nothing listens. */

@@ -3,7 +3,6 @@
 import type { Endpoint } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { bindError } from "../server/bind-error.ts";
-import { adminApp } from "./app.ts";
 import type { AdminContext } from "./context.ts";
 
 export interface AdminServer {
@@ -14,9 +13,11 @@ export interface AdminServer {
 /** `tls`: serve https:// with this certificate and key (the Kafka TLS listeners' own, as loaded at start). */
 export function startAdmin(endpoint: Endpoint, ctx: AdminContext, log: Logger, tls?: { cert: string; key: string }): AdminServer {
   let server: ReturnType<typeof Bun.serve>;
-  const app = adminApp(ctx, (request) => server.requestIP(request)?.address ?? "");
+  // the app (Hono and every route) loads on the first request: an idle broker never holds it
+  let app: Promise<{ fetch(request: Request): Response | Promise<Response> }> | undefined;
+  const loadApp = () => import("./app.ts").then((m) => m.adminApp(ctx, (request) => server.requestIP(request)?.address ?? ""));
   try {
-    server = Bun.serve({ hostname: endpoint.host, port: endpoint.port, tls, fetch: (request) => app.fetch(request) });
+    server = Bun.serve({ hostname: endpoint.host, port: endpoint.port, tls, fetch: async (request) => (await (app ??= loadApp())).fetch(request) });
   } catch (e) {
     throw bindError(e, "--admin-listener-url", endpoint.host, endpoint.port);
   }

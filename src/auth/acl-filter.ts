@@ -4,7 +4,7 @@
 // bindings that would apply to a resource of that name (LITERAL equal or `*`, PREFIXED a prefix).
 // Principals and hosts compare as written: `User:*` in a filter selects only `User:*` bindings.
 
-import type { DescribeAclsRequest } from "../protocol/generated/index.ts";
+import type { DescribeAclsRequest } from "../protocol/generated/describe-acls.ts";
 import type { AclBinding } from "../storage/engine.ts";
 import { ANY, PatternType, WILDCARD, operationName, patternTypeName, permissionName, resourceTypeName } from "./acl-codes.ts";
 

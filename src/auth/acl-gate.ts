@@ -6,12 +6,9 @@ import type { Handler } from "../handlers/handler.ts";
 
 const API_VERSIONS = 18;
 
-export function untilAclsLoaded(handlers: ReadonlyMap<number, Handler<unknown, unknown>>, loaded: Promise<void>): ReadonlyMap<number, Handler<unknown, unknown>> {
+/** Wraps each handler as it loads (handlers/registry.ts). */
+export function untilAclsLoaded(loaded: Promise<void>): (h: Handler<unknown, unknown>) => Handler<unknown, unknown> {
   let ready = false;
   void loaded.then(() => (ready = true));
-  const gated = new Map<number, Handler<unknown, unknown>>();
-  for (const [key, h] of handlers) {
-    gated.set(key, key === API_VERSIONS ? h : { ...h, handle: (request, ctx) => (ready ? h.handle(request, ctx) : loaded.then(() => h.handle(request, ctx))) });
-  }
-  return gated;
+  return (h) => (h.api.apiKey === API_VERSIONS ? h : { ...h, handle: (request, ctx) => (ready ? h.handle(request, ctx) : loaded.then(() => h.handle(request, ctx))) });
 }

@@ -2,7 +2,8 @@
 // authenticated; after its session expires (KIP-368) only a re-authentication may follow. Kafka
 // closes the connection on anything else, without an answer.
 
-import { SaslAuthenticateApi, SaslHandshakeApi } from "../protocol/generated/index.ts";
+import { SaslAuthenticateApi } from "../protocol/generated/sasl-authenticate.ts";
+import { SaslHandshakeApi } from "../protocol/generated/sasl-handshake.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import type { SaslSession } from "./sasl-session.ts";
 

@@ -2,7 +2,8 @@
 // connection per broker address, and requests at the highest version both sides know.
 
 import type { ApiMessages } from "../protocol/api.ts";
-import { MetadataApi, type MetadataResponse, SaslAuthenticateApi } from "../protocol/generated/index.ts";
+import { MetadataApi, type MetadataResponse } from "../protocol/generated/metadata.ts";
+import { SaslAuthenticateApi } from "../protocol/generated/sasl-authenticate.ts";
 import { ZERO_UUID } from "../protocol/primitives.ts";
 import { type Address, formatAddress, parseBootstrap } from "./address.ts";
 import { BrokerConnection } from "./connection.ts";

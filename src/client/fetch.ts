@@ -1,7 +1,7 @@
 // Fetch by topic name (v4–12: v13+ name topics by id), without fetch sessions. Returns the
 // records at or after each partition's position and the positions to fetch from next.
 
-import { FetchApi, type FetchResponsePartitionData } from "../protocol/generated/index.ts";
+import { FetchApi, type FetchResponsePartitionData } from "../protocol/generated/fetch.ts";
 import { ZERO_UUID } from "../protocol/primitives.ts";
 import { decodeBatch, type KafkaRecord, splitBatches } from "../protocol/records/index.ts";
 import type { KafkaClient } from "./client.ts";

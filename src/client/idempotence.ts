@@ -2,7 +2,7 @@
 // transactional id, and per partition the sequence of each batch's first record, counted from 0
 // and wrapping to 0 after 2^31 - 1, so that the broker drops a duplicate and refuses a gap.
 
-import { InitProducerIdApi } from "../protocol/generated/index.ts";
+import { InitProducerIdApi } from "../protocol/generated/init-producer-id.ts";
 import type { KafkaClient } from "./client.ts";
 import { check } from "./errors.ts";
 

@@ -1,6 +1,6 @@
 // ListOffsets: the earliest or latest offset of each partition, asked of each partition's leader.
 
-import { ListOffsetsApi } from "../protocol/generated/index.ts";
+import { ListOffsetsApi } from "../protocol/generated/list-offsets.ts";
 import type { KafkaClient } from "./client.ts";
 import { check } from "./errors.ts";
 import { byLeader, type PartitionLeader } from "./topics.ts";

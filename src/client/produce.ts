@@ -1,7 +1,7 @@
 // Produce: one record batch per partition, one request per leader, acks=-1 by default. With acks=0
 // the broker answers nothing: the request is done once it is written.
 
-import { ProduceApi } from "../protocol/generated/index.ts";
+import { ProduceApi } from "../protocol/generated/produce.ts";
 import type { KafkaClient } from "./client.ts";
 import { check } from "./errors.ts";
 import { byLeader } from "./topics.ts";

@@ -5,7 +5,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { saltPassword } from "../auth/scram.ts";
 import type { ScramMechanism } from "../auth/scram-names.ts";
-import { SaslAuthenticateApi, SaslHandshakeApi } from "../protocol/generated/index.ts";
+import { SaslAuthenticateApi } from "../protocol/generated/sasl-authenticate.ts";
+import { SaslHandshakeApi } from "../protocol/generated/sasl-handshake.ts";
 import type { BrokerConnection } from "./connection.ts";
 import { check, ClientError } from "./errors.ts";
 

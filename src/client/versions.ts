@@ -2,7 +2,7 @@
 
 import type { ApiMessages } from "../protocol/api.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { ApiVersionsApi } from "../protocol/generated/index.ts";
+import { ApiVersionsApi } from "../protocol/generated/api-versions.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import type { BrokerConnection } from "./connection.ts";
 import { check, ClientError } from "./errors.ts";

@@ -90,7 +90,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   const engine = engineWhenOpen(opening.then(instrument), storageDescription(config.storageEngine));
   const { acls, sasl } = security;
   const authorizer = acls === null || config.authorizer === null ? undefined : new acls.StoredAclAuthorizer(engine, log, config.authorizer);
-  const handlers = acls === null || authorizer === undefined ? handlerRegistry() : acls.untilAclsLoaded(handlerRegistry(), authorizer.loaded);
+  const handlers = handlerRegistry(acls === null || authorizer === undefined ? undefined : acls.untilAclsLoaded(authorizer.loaded));
   const saslSession = sasl === null ? undefined : (b: Broker) => new sasl.SaslSession({
     mechanisms: config.saslEnabledMechanisms,
     reauthMs: config.connectionsMaxReauthMs,

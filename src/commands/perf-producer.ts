@@ -7,7 +7,7 @@
 // written, as there is no answer).
 
 import { ClientError, type KafkaClient, type PartitionBatch, type PartitionLeader, produce, type ProducerIdentity, ProducerSequences } from "../client/index.ts";
-import { MetadataApi } from "../protocol/generated/index.ts";
+import { MetadataApi } from "../protocol/generated/metadata.ts";
 import { type Codec, encodeBatch, type RecordInput } from "../protocol/records/index.ts";
 
 /** Kafka's max.in.flight.requests.per.connection default, also the most idempotence allows. */

@@ -2,7 +2,7 @@
 // topic's configs, ListOffsets for each partition's earliest and latest offset.
 
 import { check, ClientError, EARLIEST_TIMESTAMP, type KafkaClient, LATEST_TIMESTAMP, listOffsets, topicPartitions } from "../client/index.ts";
-import { DescribeConfigsApi } from "../protocol/generated/index.ts";
+import { DescribeConfigsApi } from "../protocol/generated/describe-configs.ts";
 import { commandArgs, type Env, positionals, withClient } from "./cli.ts";
 
 /** DescribeConfigs' resource type for a topic. */

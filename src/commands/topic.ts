@@ -2,7 +2,8 @@
 
 import { check, ClientError } from "../client/index.ts";
 import { ConfigError } from "../config.ts";
-import { CreateTopicsApi, DeleteTopicsApi } from "../protocol/generated/index.ts";
+import { CreateTopicsApi } from "../protocol/generated/create-topics.ts";
+import { DeleteTopicsApi } from "../protocol/generated/delete-topics.ts";
 import { ZERO_UUID } from "../protocol/primitives.ts";
 import { BOOTSTRAP_USAGE, commandArgs, type Env, type Flag, intFlag, positionals, takeRepeated, wantsHelp, withClient } from "./cli.ts";
 import { describeTopic } from "./topic-describe.ts";

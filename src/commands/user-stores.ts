@@ -5,7 +5,8 @@ import { saltPassword, scramCredential } from "../auth/scram.ts";
 import { SCRAM_MECHANISM_CODES, type ScramMechanism, scramMechanismOfCode } from "../auth/scram-names.ts";
 import { ConfigError } from "../config.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { AlterUserScramCredentialsApi, DescribeUserScramCredentialsApi } from "../protocol/generated/index.ts";
+import { AlterUserScramCredentialsApi } from "../protocol/generated/alter-user-scram-credentials.ts";
+import { DescribeUserScramCredentialsApi } from "../protocol/generated/describe-user-scram-credentials.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngine } from "../storage/open.ts";
 

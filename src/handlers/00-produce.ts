@@ -21,7 +21,7 @@
 
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { ProduceApi, type ProduceRequest, type ProduceResponse } from "../protocol/generated/index.ts";
+import { ProduceApi, type ProduceRequest, type ProduceResponse } from "../protocol/generated/produce.ts";
 import { type BatchHeader, setLogAppendTime } from "../protocol/records/index.ts";
 import type { AppendResult, TopicInfo } from "../storage/engine.ts";
 import { CloseConnection, defineHandler } from "./handler.ts";

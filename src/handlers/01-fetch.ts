@@ -15,7 +15,7 @@
 import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { FetchApi, type FetchRequest, type FetchResponse } from "../protocol/generated/index.ts";
+import { FetchApi, type FetchRequest, type FetchResponse } from "../protocol/generated/fetch.ts";
 import type { TopicInfo, TopicPartition } from "../storage/engine.ts";
 import { readPartitions, type PartitionRead, type PartitionWant } from "./fetch/read.ts";
 import { CONNECTION_CLOSED, defineHandler, type RequestContext } from "./handler.ts";

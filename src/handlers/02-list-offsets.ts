@@ -10,7 +10,7 @@
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { ListOffsetsApi, type ListOffsetsRequest, type ListOffsetsResponse } from "../protocol/generated/index.ts";
+import { ListOffsetsApi, type ListOffsetsRequest, type ListOffsetsResponse } from "../protocol/generated/list-offsets.ts";
 import type { TopicInfo } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
 import { type FoundOffset, offsetAtOrAfter, offsetOfMaxTimestamp } from "./list-offsets/by-timestamp.ts";

@@ -13,7 +13,7 @@ import { NOT_REQUESTED, authorizedOperations, clusterOperations } from "../auth/
 import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { MetadataApi, type MetadataRequest, type MetadataResponse } from "../protocol/generated/index.ts";
+import { MetadataApi, type MetadataRequest, type MetadataResponse } from "../protocol/generated/metadata.ts";
 import { ZERO_UUID } from "../protocol/primitives.ts";
 import type { TopicInfo } from "../storage/engine.ts";
 import { autoCreateTopic } from "../topics/auto-create.ts";

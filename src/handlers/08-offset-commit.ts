@@ -14,7 +14,7 @@ import { offsetCommitCheck } from "../groups/membership.ts";
 import { answerPartitions, checkOffsetPartitions, offsetKey } from "../groups/offset-partitions.ts";
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { OffsetCommitApi, type OffsetCommitRequest, type OffsetCommitResponse } from "../protocol/generated/index.ts";
+import { OffsetCommitApi, type OffsetCommitRequest, type OffsetCommitResponse } from "../protocol/generated/offset-commit.ts";
 import { StorageError } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
 import { everyPartition, readableTopics } from "./offsets/authorize.ts";

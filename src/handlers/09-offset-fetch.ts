@@ -11,7 +11,7 @@
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { OffsetFetchApi, type OffsetFetchRequest, type OffsetFetchResponse } from "../protocol/generated/index.ts";
+import { OffsetFetchApi, type OffsetFetchRequest, type OffsetFetchResponse } from "../protocol/generated/offset-fetch.ts";
 import { type CommittedOffset, StorageError } from "../storage/engine.ts";
 import { allTransactions } from "../transactions/list.ts";
 import { pendingPartitions } from "../transactions/offsets.ts";

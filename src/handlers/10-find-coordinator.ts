@@ -6,7 +6,7 @@
 
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { FindCoordinatorApi, type FindCoordinatorRequest, type FindCoordinatorResponse } from "../protocol/generated/index.ts";
+import { FindCoordinatorApi, type FindCoordinatorRequest, type FindCoordinatorResponse } from "../protocol/generated/find-coordinator.ts";
 import { defineHandler } from "./handler.ts";
 
 type Coordinator = FindCoordinatorResponse["coordinators"][number];

@@ -12,7 +12,7 @@ import { groupConfig, awaitOutcome, updateGroup } from "../groups/coordinator.ts
 import { type JoinRequest, type JoinResult, joinError, joinGroup, joinOutcome } from "../groups/join.ts";
 import { toBase64 } from "../groups/state.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { JoinGroupApi, type JoinGroupRequest, type JoinGroupResponse } from "../protocol/generated/index.ts";
+import { JoinGroupApi, type JoinGroupRequest, type JoinGroupResponse } from "../protocol/generated/join-group.ts";
 import { defineHandler } from "./handler.ts";
 
 export default defineHandler<JoinGroupRequest, JoinGroupResponse>({

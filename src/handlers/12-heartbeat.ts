@@ -7,7 +7,7 @@ import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { groupConfig, updateGroup } from "../groups/coordinator.ts";
 import { heartbeat } from "../groups/membership.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { HeartbeatApi, type HeartbeatRequest, type HeartbeatResponse } from "../protocol/generated/index.ts";
+import { HeartbeatApi, type HeartbeatRequest, type HeartbeatResponse } from "../protocol/generated/heartbeat.ts";
 import { defineHandler } from "./handler.ts";
 
 export default defineHandler<HeartbeatRequest, HeartbeatResponse>({

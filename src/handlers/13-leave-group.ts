@@ -7,7 +7,7 @@ import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { groupConfig, updateGroup } from "../groups/coordinator.ts";
 import { type LeavingMember, leaveGroup } from "../groups/membership.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { LeaveGroupApi, type LeaveGroupRequest, type LeaveGroupResponse } from "../protocol/generated/index.ts";
+import { LeaveGroupApi, type LeaveGroupRequest, type LeaveGroupResponse } from "../protocol/generated/leave-group.ts";
 import { defineHandler } from "./handler.ts";
 
 export default defineHandler<LeaveGroupRequest, LeaveGroupResponse>({

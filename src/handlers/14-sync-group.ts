@@ -10,7 +10,7 @@ import { awaitOutcome, groupConfig, updateGroup } from "../groups/coordinator.ts
 import { toBase64 } from "../groups/state.ts";
 import { type SyncRequest, type SyncResult, syncError, syncGroup, syncOutcome } from "../groups/sync.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { SyncGroupApi, type SyncGroupRequest, type SyncGroupResponse } from "../protocol/generated/index.ts";
+import { SyncGroupApi, type SyncGroupRequest, type SyncGroupResponse } from "../protocol/generated/sync-group.ts";
 import { defineHandler } from "./handler.ts";
 
 const respond = (r: SyncResult): SyncGroupResponse => ({ throttleTimeMs: 0, ...r });

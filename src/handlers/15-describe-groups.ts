@@ -9,7 +9,7 @@ import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { groupConfig, readGroup } from "../groups/coordinator.ts";
 import { summarize } from "../groups/describe.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { DescribeGroupsApi, type DescribeGroupsRequest, type DescribeGroupsResponse } from "../protocol/generated/index.ts";
+import { DescribeGroupsApi, type DescribeGroupsRequest, type DescribeGroupsResponse } from "../protocol/generated/describe-groups.ts";
 import { defineHandler } from "./handler.ts";
 
 export default defineHandler<DescribeGroupsRequest, DescribeGroupsResponse>({

@@ -8,7 +8,7 @@ import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/autho
 import { groupConfig, parseGroup } from "../groups/coordinator.ts";
 import { settled } from "../groups/timers.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { ListGroupsApi, type ListGroupsRequest, type ListGroupsResponse } from "../protocol/generated/index.ts";
+import { ListGroupsApi, type ListGroupsRequest, type ListGroupsResponse } from "../protocol/generated/list-groups.ts";
 import { StorageError } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
 

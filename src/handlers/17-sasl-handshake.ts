@@ -5,7 +5,7 @@
 // Authorization: none; this precedes it.
 
 import { ErrorCodes } from "../protocol/errors.ts";
-import { SaslHandshakeApi, type SaslHandshakeRequest, type SaslHandshakeResponse } from "../protocol/generated/index.ts";
+import { SaslHandshakeApi, type SaslHandshakeRequest, type SaslHandshakeResponse } from "../protocol/generated/sasl-handshake.ts";
 import { defineHandler } from "./handler.ts";
 
 export default defineHandler<SaslHandshakeRequest, SaslHandshakeResponse>({

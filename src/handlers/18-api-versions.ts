@@ -4,7 +4,7 @@
 // Authorization: none; every client may ask, as in Kafka.
 
 import { ErrorCodes } from "../protocol/errors.ts";
-import { ApiVersionsApi, type ApiVersionsRequest, type ApiVersionsResponse } from "../protocol/generated/index.ts";
+import { ApiVersionsApi, type ApiVersionsRequest, type ApiVersionsResponse } from "../protocol/generated/api-versions.ts";
 import { defineHandler } from "./handler.ts";
 
 const SOFTWARE = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
@@ -18,9 +18,7 @@ export default defineHandler<ApiVersionsRequest, ApiVersionsResponse>({
     if (apiVersion >= 3 && !(SOFTWARE.test(request.clientSoftwareName) && SOFTWARE.test(request.clientSoftwareVersion))) {
       return { ...base, errorCode: ErrorCodes.INVALID_REQUEST, apiKeys: [] };
     }
-    const apiKeys = [...broker.handlers.values()]
-      .map((h) => ({ apiKey: h.api.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }))
-      .sort((a, b) => a.apiKey - b.apiKey);
+    const apiKeys = broker.handlers.entries().map((e) => ({ apiKey: e.apiKey, minVersion: e.minVersion, maxVersion: e.maxVersion }));
     return { ...base, errorCode: ErrorCodes.NONE, apiKeys };
   },
 });

@@ -15,13 +15,7 @@
 import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes, errorName } from "../protocol/errors.ts";
-import {
-  CreateTopicsApi,
-  type CreateTopicsRequest,
-  type CreateTopicsRequestCreatableTopic,
-  type CreateTopicsResponse,
-  type CreateTopicsResponseCreatableTopicResult,
-} from "../protocol/generated/index.ts";
+import { CreateTopicsApi, type CreateTopicsRequest, type CreateTopicsRequestCreatableTopic, type CreateTopicsResponse, type CreateTopicsResponseCreatableTopicResult } from "../protocol/generated/create-topics.ts";
 import { ZERO_UUID } from "../protocol/primitives.ts";
 import type { TopicSpec } from "../storage/engine.ts";
 import { topicConfigEntries } from "../topics/config-entries.ts";

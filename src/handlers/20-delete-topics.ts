@@ -9,12 +9,7 @@
 import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import {
-  DeleteTopicsApi,
-  type DeleteTopicsRequest,
-  type DeleteTopicsResponse,
-  type DeleteTopicsResponseDeletableTopicResult,
-} from "../protocol/generated/index.ts";
+import { DeleteTopicsApi, type DeleteTopicsRequest, type DeleteTopicsResponse, type DeleteTopicsResponseDeletableTopicResult } from "../protocol/generated/delete-topics.ts";
 import { ZERO_UUID } from "../protocol/primitives.ts";
 import type { TopicInfo } from "../storage/engine.ts";
 import { defineHandler, type RequestContext } from "./handler.ts";

@@ -8,7 +8,7 @@
 
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { DeleteRecordsApi, type DeleteRecordsRequest, type DeleteRecordsResponse } from "../protocol/generated/index.ts";
+import { DeleteRecordsApi, type DeleteRecordsRequest, type DeleteRecordsResponse } from "../protocol/generated/delete-records.ts";
 import { defineHandler } from "./handler.ts";
 import { storageErrorCode } from "./storage-errors.ts";
 

@@ -8,7 +8,7 @@
 
 import { AclOperation, CLUSTER_NAME, ResourceType, allowed, allowedOnAny } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { InitProducerIdApi, type InitProducerIdRequest, type InitProducerIdResponse } from "../protocol/generated/index.ts";
+import { InitProducerIdApi, type InitProducerIdRequest, type InitProducerIdResponse } from "../protocol/generated/init-producer-id.ts";
 import { transactionContext } from "../transactions/context.ts";
 import { fencedFor } from "../transactions/fenced.ts";
 import { initTransactionalProducer } from "../transactions/init.ts";

@@ -8,7 +8,7 @@
 
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { AddPartitionsToTxnApi, type AddPartitionsToTxnRequest, type AddPartitionsToTxnResponse } from "../protocol/generated/index.ts";
+import { AddPartitionsToTxnApi, type AddPartitionsToTxnRequest, type AddPartitionsToTxnResponse } from "../protocol/generated/add-partitions-to-txn.ts";
 import type { TopicPartition } from "../storage/engine.ts";
 import { addToTransaction } from "../transactions/add.ts";
 import { transactionContext } from "../transactions/context.ts";

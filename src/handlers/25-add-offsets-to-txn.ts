@@ -6,7 +6,7 @@
 
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { AddOffsetsToTxnApi, type AddOffsetsToTxnRequest, type AddOffsetsToTxnResponse } from "../protocol/generated/index.ts";
+import { AddOffsetsToTxnApi, type AddOffsetsToTxnRequest, type AddOffsetsToTxnResponse } from "../protocol/generated/add-offsets-to-txn.ts";
 import { addToTransaction } from "../transactions/add.ts";
 import { transactionContext } from "../transactions/context.ts";
 import { fencedFor } from "../transactions/fenced.ts";

@@ -6,7 +6,7 @@
 
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { EndTxnApi, type EndTxnRequest, type EndTxnResponse } from "../protocol/generated/index.ts";
+import { EndTxnApi, type EndTxnRequest, type EndTxnResponse } from "../protocol/generated/end-txn.ts";
 import { transactionContext } from "../transactions/context.ts";
 import { endTransaction } from "../transactions/end.ts";
 import { fencedFor } from "../transactions/fenced.ts";

@@ -11,7 +11,7 @@ import { txnOffsetCommitCheck } from "../groups/membership.ts";
 import { answerPartitions, checkOffsetPartitions, offsetKey } from "../groups/offset-partitions.ts";
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { TxnOffsetCommitApi, type TxnOffsetCommitRequest, type TxnOffsetCommitResponse } from "../protocol/generated/index.ts";
+import { TxnOffsetCommitApi, type TxnOffsetCommitRequest, type TxnOffsetCommitResponse } from "../protocol/generated/txn-offset-commit.ts";
 import { transactionContext } from "../transactions/context.ts";
 import { holdTxnOffsets } from "../transactions/offsets.ts";
 import { defineHandler, type RequestContext } from "./handler.ts";

@@ -9,7 +9,7 @@
 import { filterMatches, filterProblem } from "../auth/acl-filter.ts";
 import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { DescribeAclsApi, type DescribeAclsRequest, type DescribeAclsResponse } from "../protocol/generated/index.ts";
+import { DescribeAclsApi, type DescribeAclsRequest, type DescribeAclsResponse } from "../protocol/generated/describe-acls.ts";
 import type { AclBinding } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
 import { storageErrorCode } from "./storage-errors.ts";

@@ -8,7 +8,7 @@
 import { creationProblem } from "../auth/acl-creation.ts";
 import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { CreateAclsApi, type CreateAclsRequest, type CreateAclsResponse } from "../protocol/generated/index.ts";
+import { CreateAclsApi, type CreateAclsRequest, type CreateAclsResponse } from "../protocol/generated/create-acls.ts";
 import type { AclBinding } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
 import { storageErrorCode } from "./storage-errors.ts";

@@ -11,7 +11,7 @@
 import { filterMatches, filterProblem } from "../auth/acl-filter.ts";
 import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { DeleteAclsApi, type DeleteAclsRequest, type DeleteAclsResponse } from "../protocol/generated/index.ts";
+import { DeleteAclsApi, type DeleteAclsRequest, type DeleteAclsResponse } from "../protocol/generated/delete-acls.ts";
 import type { AclBinding } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
 import { storageErrorCode } from "./storage-errors.ts";

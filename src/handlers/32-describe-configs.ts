@@ -11,14 +11,7 @@
 import { AclOperation } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import {
-  DescribeConfigsApi,
-  type DescribeConfigsRequest,
-  type DescribeConfigsRequestDescribeConfigsResource,
-  type DescribeConfigsResponse,
-  type DescribeConfigsResponseDescribeConfigsResourceResult,
-  type DescribeConfigsResponseDescribeConfigsResult,
-} from "../protocol/generated/index.ts";
+import { DescribeConfigsApi, type DescribeConfigsRequest, type DescribeConfigsRequestDescribeConfigsResource, type DescribeConfigsResponse, type DescribeConfigsResponseDescribeConfigsResourceResult, type DescribeConfigsResponseDescribeConfigsResult } from "../protocol/generated/describe-configs.ts";
 import { brokerConfigEntries } from "../topics/broker-config-entries.ts";
 import { type ConfigEntry, CONFIG_TYPE_IDS, ConfigSource, ResourceType, brokerNameProblem, topicConfigEntries } from "../topics/config-entries.ts";
 import { topicNameProblem } from "../topics/names.ts";

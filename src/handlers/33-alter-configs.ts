@@ -5,7 +5,7 @@
 // Authorization: ALTER_CONFIGS on the topic or, for broker resources, the cluster
 // (configs/authorize.ts).
 
-import { AlterConfigsApi, type AlterConfigsRequest, type AlterConfigsResponse } from "../protocol/generated/index.ts";
+import { AlterConfigsApi, type AlterConfigsRequest, type AlterConfigsResponse } from "../protocol/generated/alter-configs.ts";
 import { ResourceType } from "../topics/config-entries.ts";
 import { AlterConfigOp, type AlterableConfig } from "../topics/alter-configs.ts";
 import { AclOperation } from "../auth/authorizer.ts";

@@ -5,7 +5,7 @@
 // Authorization: none; this establishes the principal.
 
 import { ErrorCodes } from "../protocol/errors.ts";
-import { SaslAuthenticateApi, type SaslAuthenticateRequest, type SaslAuthenticateResponse } from "../protocol/generated/index.ts";
+import { SaslAuthenticateApi, type SaslAuthenticateRequest, type SaslAuthenticateResponse } from "../protocol/generated/sasl-authenticate.ts";
 import { defineHandler } from "./handler.ts";
 
 export default defineHandler<SaslAuthenticateRequest, SaslAuthenticateResponse>({

@@ -10,13 +10,7 @@
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import type { Broker } from "../broker.ts";
 import { ErrorCodes, errorName } from "../protocol/errors.ts";
-import {
-  CreatePartitionsApi,
-  type CreatePartitionsRequest,
-  type CreatePartitionsRequestCreatePartitionsTopic,
-  type CreatePartitionsResponse,
-  type CreatePartitionsResponseCreatePartitionsTopicResult,
-} from "../protocol/generated/index.ts";
+import { CreatePartitionsApi, type CreatePartitionsRequest, type CreatePartitionsRequestCreatePartitionsTopic, type CreatePartitionsResponse, type CreatePartitionsResponseCreatePartitionsTopicResult } from "../protocol/generated/create-partitions.ts";
 import { MAX_NEW_PARTITIONS, tooManyPartitions } from "../topics/limits.ts";
 import { defineHandler } from "./handler.ts";
 

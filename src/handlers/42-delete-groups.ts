@@ -7,7 +7,7 @@ import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { groupConfig, updateGroup } from "../groups/coordinator.ts";
 import { settled } from "../groups/timers.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { DeleteGroupsApi, type DeleteGroupsRequest, type DeleteGroupsResponse } from "../protocol/generated/index.ts";
+import { DeleteGroupsApi, type DeleteGroupsRequest, type DeleteGroupsResponse } from "../protocol/generated/delete-groups.ts";
 import { defineHandler } from "./handler.ts";
 
 export default defineHandler<DeleteGroupsRequest, DeleteGroupsResponse>({

@@ -6,7 +6,7 @@
 // Authorization: ALTER_CONFIGS on the topic or, for broker resources, the cluster
 // (configs/authorize.ts).
 
-import { IncrementalAlterConfigsApi, type IncrementalAlterConfigsRequest, type IncrementalAlterConfigsResponse } from "../protocol/generated/index.ts";
+import { IncrementalAlterConfigsApi, type IncrementalAlterConfigsRequest, type IncrementalAlterConfigsResponse } from "../protocol/generated/incremental-alter-configs.ts";
 import { AclOperation } from "../auth/authorizer.ts";
 import { alter, invalid, type Resource } from "./alter-configs/resources.ts";
 import { configsRefusal } from "./configs/authorize.ts";

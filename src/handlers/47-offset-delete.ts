@@ -9,7 +9,7 @@ import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { groupConfig, readGroup } from "../groups/coordinator.ts";
 import { subscribedTopics } from "../groups/describe.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { OffsetDeleteApi, type OffsetDeleteRequest, type OffsetDeleteResponse } from "../protocol/generated/index.ts";
+import { OffsetDeleteApi, type OffsetDeleteRequest, type OffsetDeleteResponse } from "../protocol/generated/offset-delete.ts";
 import { StorageError, type TopicPartition } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
 

@@ -6,7 +6,7 @@
 
 import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { DescribeClientQuotasApi, type DescribeClientQuotasRequest, type DescribeClientQuotasResponse } from "../protocol/generated/index.ts";
+import { DescribeClientQuotasApi, type DescribeClientQuotasRequest, type DescribeClientQuotasResponse } from "../protocol/generated/describe-client-quotas.ts";
 import { quotaFilter } from "../quotas/describe.ts";
 import { defineHandler } from "./handler.ts";
 import { storageErrorCode } from "./storage-errors.ts";

@@ -10,7 +10,7 @@
 
 import { AclOperation, CLUSTER_NAME, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { AlterClientQuotasApi, type AlterClientQuotasRequest, type AlterClientQuotasResponse } from "../protocol/generated/index.ts";
+import { AlterClientQuotasApi, type AlterClientQuotasRequest, type AlterClientQuotasResponse } from "../protocol/generated/alter-client-quotas.ts";
 import { alterationOf } from "../quotas/alter.ts";
 import { describeEntity } from "../quotas/entity.ts";
 import type { ClientQuotaAlteration } from "../storage/engine.ts";

@@ -6,7 +6,7 @@
 import { AclOperation, allowed, CLUSTER_NAME, ResourceType } from "../auth/authorizer.ts";
 import { SCRAM_MECHANISM_CODES } from "../auth/scram-names.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { DescribeUserScramCredentialsApi, type DescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsResponse } from "../protocol/generated/index.ts";
+import { DescribeUserScramCredentialsApi, type DescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsResponse } from "../protocol/generated/describe-user-scram-credentials.ts";
 import type { StoredScramCredential } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
 

@@ -9,7 +9,7 @@
 import { AclOperation, allowed, CLUSTER_NAME, ResourceType } from "../auth/authorizer.ts";
 import { SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS, scramMechanismOfCode } from "../auth/scram-names.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { AlterUserScramCredentialsApi, type AlterUserScramCredentialsRequest, type AlterUserScramCredentialsResponse } from "../protocol/generated/index.ts";
+import { AlterUserScramCredentialsApi, type AlterUserScramCredentialsRequest, type AlterUserScramCredentialsResponse } from "../protocol/generated/alter-user-scram-credentials.ts";
 import type { ScramCredentialAlteration } from "../storage/engine.ts";
 import { defineHandler } from "./handler.ts";
 

@@ -6,7 +6,7 @@
 
 import { NOT_REQUESTED, clusterOperations } from "../auth/acl-operations.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { DescribeClusterApi, type DescribeClusterRequest, type DescribeClusterResponse } from "../protocol/generated/index.ts";
+import { DescribeClusterApi, type DescribeClusterRequest, type DescribeClusterResponse } from "../protocol/generated/describe-cluster.ts";
 import { defineHandler } from "./handler.ts";
 
 const BROKERS = 1;

@@ -6,7 +6,7 @@
 
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { DescribeProducersApi, type DescribeProducersRequest, type DescribeProducersResponse } from "../protocol/generated/index.ts";
+import { DescribeProducersApi, type DescribeProducersRequest, type DescribeProducersResponse } from "../protocol/generated/describe-producers.ts";
 import { defineHandler } from "./handler.ts";
 import { storageErrorCode } from "./storage-errors.ts";
 

@@ -5,7 +5,7 @@
 
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { DescribeTransactionsApi, type DescribeTransactionsRequest, type DescribeTransactionsResponse } from "../protocol/generated/index.ts";
+import { DescribeTransactionsApi, type DescribeTransactionsRequest, type DescribeTransactionsResponse } from "../protocol/generated/describe-transactions.ts";
 import type { TransactionState } from "../transactions/state.ts";
 import { readTransaction } from "../transactions/store.ts";
 import { defineHandler } from "./handler.ts";

@@ -5,7 +5,7 @@
 
 import { AclOperation, ResourceType, allowed } from "../auth/authorizer.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
-import { ListTransactionsApi, type ListTransactionsRequest, type ListTransactionsResponse } from "../protocol/generated/index.ts";
+import { ListTransactionsApi, type ListTransactionsRequest, type ListTransactionsResponse } from "../protocol/generated/list-transactions.ts";
 import { allTransactions, STATE_NAMES } from "../transactions/list.ts";
 import { defineHandler } from "./handler.ts";
 

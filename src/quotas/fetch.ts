@@ -3,7 +3,7 @@
 // so a single answer is never throttled on its own; and a throttled Fetch is answered with no
 // partitions (and its bytes not counted), to be sent again once the throttle time has passed.
 
-import type { FetchRequest, FetchResponse } from "../protocol/generated/index.ts";
+import type { FetchRequest, FetchResponse } from "../protocol/generated/fetch.ts";
 import type { QuotaWindows } from "./rate.ts";
 
 export const FETCH_KEY = 1;

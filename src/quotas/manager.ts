@@ -3,7 +3,7 @@
 // (sensors.ts), so every broker enforces the whole quota on what passes through it.
 
 import type { Logger } from "../log.ts";
-import type { FetchRequest } from "../protocol/generated/index.ts";
+import type { FetchRequest } from "../protocol/generated/fetch.ts";
 import type { RequestHeader } from "../protocol/header.ts";
 import type { Engine } from "../storage/engine.ts";
 import { QuotaCache } from "./cache.ts";

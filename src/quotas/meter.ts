@@ -4,7 +4,7 @@
 // per second, as a percentage). The answer carries the longest throttle time that results
 // (KIP-219) and the caller mutes the connection for that long.
 
-import type { FetchResponse } from "../protocol/generated/index.ts";
+import type { FetchResponse } from "../protocol/generated/fetch.ts";
 import type { RequestContext } from "../handlers/handler.ts";
 import type { Engine } from "../storage/engine.ts";
 import { FETCH_KEY, throttledFetch } from "./fetch.ts";

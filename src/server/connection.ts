@@ -98,8 +98,8 @@ export class Connection {
     const dispatched = prepare(frame, this.broker, this.abort.signal, this.peer, () => {
       reusable = true;
     }, (ms) => this.mute(ms), this);
-    const h = dispatched.handler;
-    const turn = h?.serial === true ? this.takeTurn(h.api.apiKey) : h?.ordered === true ? this.takeTurn(ORDERED) : null;
+    const h = dispatched.entry;
+    const turn = h?.serial === true ? this.takeTurn(h.apiKey) : h?.ordered === true ? this.takeTurn(ORDERED) : null;
     const large = h?.largeResponses === true ? this.queueLargeResponse() : null;
     const finish = (r: { response: Uint8Array | null; close: string | null }) => {
       if (reusable && r.close === null) this.frames.recycle(frame);

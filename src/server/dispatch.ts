@@ -11,9 +11,10 @@ import type { Broker, Listener } from "../broker.ts";
 import { ErrorCodes } from "../protocol/errors.ts";
 import { decodeRequest, encodeResponse } from "../protocol/frame.ts";
 import { Writer } from "../protocol/primitives.ts";
-import { ApiVersionsApi } from "../protocol/generated/index.ts";
+import { ApiVersionsApi } from "../protocol/generated/api-versions.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
-import { CloseConnection, type Handler, type RequestContext } from "../handlers/handler.ts";
+import { CloseConnection, type RequestContext } from "../handlers/handler.ts";
+import type { ApiEntry } from "../handlers/table.ts";
 
 export type DispatchResult =
   | { response: Uint8Array | null; close: null }
@@ -21,13 +22,14 @@ export type DispatchResult =
   | { response: Uint8Array | null; close: string };
 
 export interface Dispatched {
-  handler: Handler<unknown, unknown> | null;
+  /** The request's API (its ordering flags), when this broker answers it. */
+  entry: ApiEntry | null;
   /** `inOrder` orders the handler's ordered section among the connection's requests. */
   run(inOrder: RequestContext["inOrder"]): Promise<DispatchResult>;
 }
 
 function unsupportedApiVersions(broker: Broker, correlationId: number): DispatchResult {
-  const own = broker.handlers.get(API_VERSIONS_KEY);
+  const own = broker.handlers.entry(API_VERSIONS_KEY);
   const body = {
     errorCode: ErrorCodes.UNSUPPORTED_VERSION,
     apiKeys: [{ apiKey: API_VERSIONS_KEY, minVersion: own?.minVersion ?? 0, maxVersion: own?.maxVersion ?? 0 }],
@@ -64,26 +66,45 @@ export function prepare(
   mute?: (ms: number) => void,
   session?: Session,
 ): Dispatched {
+  // a request header starts with its int16 API key: a handler not yet loaded loads first
+  const apiKey = frame.length >= 2 ? (((frame[0]! << 8) | frame[1]!) << 16) >> 16 : -1;
+  const loading = broker.handlers.loaded(apiKey) === undefined ? broker.handlers.load(apiKey) : undefined;
+  if (loading === undefined) return prepareLoaded(frame, broker, signal, clientAddress, doneWithRequestBytes, mute, session);
+  return {
+    entry: broker.handlers.entry(apiKey) ?? null,
+    run: (inOrder) => loading.then(() => prepareLoaded(frame, broker, signal, clientAddress, doneWithRequestBytes, mute, session).run(inOrder)),
+  };
+}
+
+function prepareLoaded(
+  frame: Uint8Array,
+  broker: Broker,
+  signal: AbortSignal,
+  clientAddress?: string,
+  doneWithRequestBytes?: () => void,
+  mute?: (ms: number) => void,
+  session?: Session,
+): Dispatched {
   // only the APIs this broker answers are decoded: a key it has no handler for closes the connection
-  const decoded = decodeRequest(frame, (apiKey) => broker.handlers.get(apiKey)?.api);
+  const decoded = decodeRequest(frame, (apiKey) => broker.handlers.loaded(apiKey)?.api);
   if (!decoded.ok) {
     const h = decoded.header;
     if (h !== undefined && h.apiKey === API_VERSIONS_KEY && decoded.error.code === "unsupported-version") {
-      return { handler: null, run: async () => unsupportedApiVersions(broker, h.correlationId) };
+      return { entry: null, run: async () => unsupportedApiVersions(broker, h.correlationId) };
     }
     const what = h === undefined ? "request" : `request key=${h.apiKey} v${h.apiVersion} correlation=${h.correlationId}`;
-    return { handler: null, run: async () => ({ response: null, close: `undecodable ${what}: ${decoded.error.message}` }) };
+    return { entry: null, run: async () => ({ response: null, close: `undecodable ${what}: ${decoded.error.message}` }) };
   }
   const { header, body } = decoded;
-  const handler = broker.handlers.get(header.apiKey);
+  const handler = broker.handlers.loaded(header.apiKey);
   if (handler === undefined || header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
-    if (header.apiKey === API_VERSIONS_KEY) return { handler: null, run: async () => unsupportedApiVersions(broker, header.correlationId) };
-    return { handler: null, run: async () => ({ response: null, close: `unsupported version ${decoded.api.name} v${header.apiVersion}` }) };
+    if (header.apiKey === API_VERSIONS_KEY) return { entry: null, run: async () => unsupportedApiVersions(broker, header.correlationId) };
+    return { entry: null, run: async () => ({ response: null, close: `unsupported version ${decoded.api.name} v${header.apiVersion}` }) };
   }
   const { observer } = broker;
   const receivedAt = observer === undefined ? 0 : performance.now();
   return {
-    handler,
+    entry: broker.handlers.entry(header.apiKey) ?? null,
     run: async (inOrder) => {
       try {
         const refused = saslRefusal(session?.sasl, header.apiKey, handler.api.name);

@@ -4,7 +4,7 @@
 // one-broker Kafka cluster answers.
 
 import { ErrorCodes } from "../protocol/errors.ts";
-import type { CreateTopicsRequestCreatableReplicaAssignment } from "../protocol/generated/index.ts";
+import type { CreateTopicsRequestCreatableReplicaAssignment } from "../protocol/generated/create-topics.ts";
 
 export type AssignmentCheck = { ok: true; partitionCount: number } | { ok: false; errorCode: number; errorMessage: string };
 

@@ -13,7 +13,7 @@ const plain: Listener = { securityProtocol: "PLAINTEXT", endpoint: { host: "0.0.
 const broker = { ...testBroker(["--node-id", "7"]), listeners: [plain, tls] };
 
 async function handle<Req, Res>(api: ApiMessages<Req, Res>, version: number, request: Req, listener?: Listener): Promise<Res> {
-  const handler = broker.handlers.get(api.apiKey) as Handler<Req, Res>;
+  const handler = (await broker.handlers.load(api.apiKey)) as Handler<Req, Res>;
   const ctx: RequestContext = { broker, header: { apiKey: api.apiKey, apiVersion: version, correlationId: 1, clientId: "t" }, apiVersion: version, signal: new AbortController().signal, listener, inOrder: atOnce };
   const response = await handler.handle(request, ctx);
   if (response === null) throw new Error("no response");

@@ -57,7 +57,7 @@ export async function call<Req, Res>(
   signal: AbortSignal = new AbortController().signal,
   sender: Sender = {},
 ): Promise<Res> {
-  const handler = broker.handlers.get(api.apiKey) as Handler<Req, Res> | undefined;
+  const handler = (await broker.handlers.load(api.apiKey)) as Handler<Req, Res> | undefined;
   if (handler === undefined) throw new Error(`no handler for ${api.name}`);
   expect(version).toBeGreaterThanOrEqual(handler.minVersion);
   expect(version).toBeLessThanOrEqual(handler.maxVersion);

@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import type { Socket } from "bun";
 import type { Broker } from "../../src/broker.ts";
 import { defineHandler, type Handler } from "../../src/handlers/handler.ts";
+import { HandlerRegistry } from "../../src/handlers/registry.ts";
 import { encodeRequest } from "../../src/protocol/frame.ts";
 import { ApiVersionsApi, HeartbeatApi, type HeartbeatRequest, type HeartbeatResponse } from "../../src/protocol/generated/index.ts";
 import { Connection } from "../../src/server/connection.ts";
@@ -85,7 +86,7 @@ test("frames split across chunks and many frames in one chunk are all answered, 
 
 test("pipelined requests run concurrently but answers leave in request order", async () => {
   const log: string[] = [];
-  const broker = { ...testBroker(), handlers: new Map([[12, slowHandler(false, log)]]) };
+  const broker = { ...testBroker(), handlers: HandlerRegistry.of([slowHandler(false, log)]) };
   const { conn, socket } = connection(broker);
   conn.onData(Buffer.concat([heartbeat(1, 60), heartbeat(2, 5), heartbeat(3, 30)]));
   await conn.idle();
@@ -96,7 +97,7 @@ test("pipelined requests run concurrently but answers leave in request order", a
 
 test("a serial API's requests run one at a time in arrival order", async () => {
   const log: string[] = [];
-  const broker = { ...testBroker(), handlers: new Map([[12, slowHandler(true, log)]]) };
+  const broker = { ...testBroker(), handlers: HandlerRegistry.of([slowHandler(true, log)]) };
   const { conn, socket } = connection(broker);
   conn.onData(Buffer.concat([heartbeat(1, 40), heartbeat(2, 5), heartbeat(3, 20)]));
   await conn.idle();
@@ -106,7 +107,7 @@ test("a serial API's requests run one at a time in arrival order", async () => {
 
 test("a serial API's requests are checked as they arrive; their ordered sections still run one at a time in order", async () => {
   const log: string[] = [];
-  const broker = { ...testBroker(), handlers: new Map([[12, slowHandler(true, log, 10)]]) };
+  const broker = { ...testBroker(), handlers: HandlerRegistry.of([slowHandler(true, log, 10)]) };
   const { conn, socket } = connection(broker);
   conn.onData(Buffer.concat([heartbeat(1, 40), heartbeat(2, -1), heartbeat(3, 5), heartbeat(4, 20)]));
   await conn.idle();
@@ -164,7 +165,7 @@ test("an unknown API key closes the connection; ApiVersions at an unknown versio
 
 test("drain answers the requests already read, writes every byte, then ends; later requests are not read", async () => {
   const log: string[] = [];
-  const broker = { ...testBroker(), handlers: new Map([[12, slowHandler(true, log)]]) };
+  const broker = { ...testBroker(), handlers: HandlerRegistry.of([slowHandler(true, log)]) };
   const { conn, socket } = connection(broker);
   socket.accept = 0;
   conn.onData(Buffer.concat([heartbeat(1, 30), heartbeat(2, 10)]));

@@ -2,7 +2,8 @@
 // found anywhere in a response (every `errorCode` field, so handlers need not count their own
 // per-partition errors), and the records and bytes that Produce stored and Fetch returned.
 
-import type { FetchResponse, ProduceRequest, ProduceResponse } from "../../protocol/generated/index.ts";
+import type { FetchResponse } from "../../protocol/generated/fetch.ts";
+import type { ProduceRequest, ProduceResponse } from "../../protocol/generated/produce.ts";
 import type { ServerObserver } from "../../server/observer.ts";
 import { recordCount } from "./batches.ts";
 import type { BrokerMetrics } from "./registry.ts";

@@ -5,7 +5,7 @@
 
 import { AclOperation, ResourceType, allowed } from "../../auth/authorizer.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
-import type { ProduceRequest } from "../../protocol/generated/index.ts";
+import type { ProduceRequest } from "../../protocol/generated/produce.ts";
 import { TRANSACTIONAL_FLAG } from "../../protocol/records/attributes.ts";
 import { ATTRIBUTES_AT, MAGIC, MAGIC_AT } from "../../protocol/records/header.ts";
 import type { RequestContext } from "../handler.ts";

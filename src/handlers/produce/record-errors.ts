@@ -2,7 +2,7 @@
 // record's index in its batch, and the partition's errorMessage summing them up. Kafka lists every
 // offending record, not just the first, and its summary shows at most three of them.
 
-import type { ProduceResponseBatchIndexAndErrorMessage } from "../../protocol/generated/index.ts";
+import type { ProduceResponseBatchIndexAndErrorMessage } from "../../protocol/generated/produce.ts";
 import type { RecordFault, TimestampRules } from "../../protocol/records/index.ts";
 
 const SHOWN = 3;

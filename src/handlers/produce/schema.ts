@@ -12,7 +12,7 @@
 
 import type { Broker } from "../../broker.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
-import type { ProduceResponseBatchIndexAndErrorMessage } from "../../protocol/generated/index.ts";
+import type { ProduceResponseBatchIndexAndErrorMessage } from "../../protocol/generated/produce.ts";
 import { decodeBatch } from "../../protocol/records/index.ts";
 import { checkRecord } from "../../schema/types.ts";
 import type { TopicInfo } from "../../storage/engine.ts";

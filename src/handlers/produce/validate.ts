@@ -29,7 +29,7 @@
 
 import type { BrokerConfig } from "../../config.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
-import type { ProduceResponseBatchIndexAndErrorMessage } from "../../protocol/generated/index.ts";
+import type { ProduceResponseBatchIndexAndErrorMessage } from "../../protocol/generated/produce.ts";
 import { DecodeError } from "../../protocol/primitives.ts";
 import {
   assignOffsetDeltas,

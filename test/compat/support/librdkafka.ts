@@ -13,12 +13,12 @@ const FETCH = 1;
 const FIND_COORDINATOR = 10;
 
 function advertises(apiKey: number, version: number): boolean {
-  const h = handlerRegistry().get(apiKey);
+  const h = handlerRegistry().entry(apiKey);
   return h !== undefined && h.minVersion <= version && version <= h.maxVersion;
 }
 
 function produceUpTo(version: number): boolean {
-  const h = handlerRegistry().get(PRODUCE);
+  const h = handlerRegistry().entry(PRODUCE);
   return h !== undefined && h.minVersion <= version;
 }
 
