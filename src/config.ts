@@ -59,6 +59,10 @@ export interface BrokerConfig {
   schemaRegistry: URL | null;
   /** How long a topic's cached schema (or its absence) is trusted before the registry is asked again. */
   schemaRegistryCheckIntervalMs: number;
+  /** Where lake tables go (file: or s3:); null: topics' tansu.lake.* settings have no effect. */
+  lakeUrl: URL | null;
+  lakeCheckIntervalMs: number;
+  lakeMaxExportBytes: number;
   logLevel: LogLevel;
   /** Kafka's socket.request.max.bytes: a larger request closes its connection. */
   socketRequestMaxBytes: number;
@@ -142,6 +146,9 @@ export const BROKER_OPTIONS = [
   { flag: "admin-metrics-public", env: "ADMIN_METRICS_PUBLIC", default: "false", about: "serve /metrics without authentication even when the admin port asks for it" },
   { flag: "schema-registry", env: "SCHEMA_REGISTRY", default: "", about: "file://dir or s3://bucket/prefix holding topic schemas" },
   { flag: "schema-registry-check-interval-ms", env: "SCHEMA_REGISTRY_CHECK_INTERVAL_MS", default: "5000", about: "how often a topic's schema file is checked for changes" },
+  { flag: "lake-url", env: "LAKE_URL", default: "", about: "file:///dir or s3://bucket/prefix where topics with tansu.lake.format are written as tables" },
+  { flag: "lake-check-interval-ms", env: "LAKE_CHECK_INTERVAL_MS", default: "1000", about: "how often each lake topic's new records are looked at (and written when a flush setting is reached)" },
+  { flag: "lake-max-export-bytes", env: "LAKE_MAX_EXPORT_BYTES", default: "33554432", about: "record batch bytes one export reads into memory at most (larger backlogs go in several files)" },
   { flag: "log-level", env: "LOG_LEVEL", default: "info", about: "error, warn, info or debug" },
   { flag: "socket-request-max-bytes", env: "SOCKET_REQUEST_MAX_BYTES", default: "104857600", about: "largest request accepted" },
   { flag: "connections-max-idle-ms", env: "CONNECTIONS_MAX_IDLE_MS", default: "600000", about: "close a connection idle this long" },
@@ -382,6 +389,12 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
       throw new ConfigError(`${what("schema-registry")}: not a URL: ${JSON.stringify(registry)}`);
     }
   }
+  const lake = get("lake-url");
+  let lakeUrl: URL | null = null;
+  if (lake !== "") {
+    lakeUrl = URL.canParse(lake) ? new URL(lake) : null;
+    if (lakeUrl === null || (lakeUrl.protocol !== "file:" && lakeUrl.protocol !== "s3:")) throw new ConfigError(`${what("lake-url")}: expected file:///dir or s3://bucket/prefix, got ${JSON.stringify(lake)}`);
+  }
   const admin = get("admin-listener-url");
   const setting = (name: OptionName): Setting => s.get(name) ?? { value: "", what: `--${name}` };
   const listeners = parseListeners(setting("listener-url"), setting("advertised-listener-url"));
@@ -405,6 +418,9 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
     adminMetricsPublic: bool("admin-metrics-public"),
     schemaRegistry,
     schemaRegistryCheckIntervalMs: int("schema-registry-check-interval-ms", 0),
+    lakeUrl,
+    lakeCheckIntervalMs: int("lake-check-interval-ms", 1),
+    lakeMaxExportBytes: int("lake-max-export-bytes", 1024),
     logLevel: logLevel as LogLevel,
     socketRequestMaxBytes: int("socket-request-max-bytes", 1024),
     connectionsMaxIdleMs: int("connections-max-idle-ms", 1),

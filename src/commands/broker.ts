@@ -59,6 +59,14 @@ async function securityParts(config: BrokerConfig) {
   };
 }
 
+/** Topics with tansu.lake.format are exported under --lake-url (the lake code loads only then). */
+async function startLake(url: URL, broker: Broker): Promise<() => void> {
+  const [{ openLakeStore }, { startLakeExport }] = await Promise.all([import("../lake/open-store.ts"), import("../lake/exporter.ts")]);
+  const store = await openLakeStore(url, process.env);
+  broker.log.info("lake export on", { lake: url.href });
+  return startLakeExport({ engine: broker.engine, log: broker.log, config: broker.config, schemas: broker.schemas, store });
+}
+
 /**
  * Starts the listener over the engine `config.storageEngine` names, or over `shared`, an engine
  * already open (several brokers in one process over one store); the broker then leaves it open when
@@ -144,6 +152,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   authorizer?.start();
   const stopTransactionSweep = every(config.transactionAbortTimedOutTransactionCleanupIntervalMs, "transaction sweep", log, () => sweepTransactions(transactionContext(broker), config));
   const stopTlsWatch = tls?.watch((options) => listener.reloadTls(options));
+  const stopLakeExport = config.lakeUrl === null ? undefined : await startLake(config.lakeUrl, broker);
   const stopRetentionSweep = every(config.logRetentionCheckIntervalMs, "retention sweep", log, () => sweepRetention({ engine, log, config, progress: admin === null ? undefined : cleanup, checkpoints }));
   let stopping: Promise<void> | undefined;
   return {
@@ -154,6 +163,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
       stopping ??= (async () => {
         stopTransactionSweep();
         stopRetentionSweep();
+        stopLakeExport?.();
         stopTlsWatch?.();
         authorizer?.stop();
         await listener.stop();

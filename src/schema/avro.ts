@@ -42,10 +42,11 @@ function optional(avro: Avsc, type: Type): boolean {
   return union !== null && union.types.some((t) => t.typeName === "null");
 }
 
-function part(avro: Avsc, type: Type): PartSchema {
+function part(avro: Avsc, type: Type, logical: Logical): PartSchema {
   const what = type.name ?? type.typeName;
   return {
     required: !optional(avro, type),
+    definition: { format: "avro", type, logical },
     check(bytes) {
       try {
         type.fromBuffer(asBuffer(bytes));
@@ -65,15 +66,35 @@ function part(avro: Avsc, type: Type): PartSchema {
   };
 }
 
+type Logical = WeakMap<Type, Readonly<Record<string, unknown>>>;
+type ForSchema = Parameters<Avsc["Type"]["forSchema"]>;
+
+/** Builds a schema that carries a logicalType as avsc would (ignoring it) and remembers the annotation on the type built. */
+function logicalHook(avro: Avsc, logical: Logical) {
+  return (schema: unknown, opts: ForSchema[1]): Type | undefined => {
+    if (typeof schema !== "object" || schema === null || Array.isArray(schema) || avro.Type.isType(schema)) return undefined;
+    const { logicalType, ...plain } = schema as Record<string, unknown>;
+    if (typeof logicalType !== "string") return undefined;
+    const type = avro.Type.forSchema(plain as ForSchema[0], opts);
+    logical.set(type, schema as Record<string, unknown>);
+    return type;
+  };
+}
+
 export async function compileAvro(text: string): Promise<{ key: PartSchema | null; value: PartSchema | null }> {
   const avro = await import("avsc");
   const schema: unknown = JSON.parse(text);
-  const root = avro.Type.forSchema(schema as Parameters<Avsc["Type"]["forSchema"]>[0], { registry: { long: bigLong(avro) }, omitRecordMethods: true });
+  const logical: Logical = new WeakMap();
+  const root = avro.Type.forSchema(schema as ForSchema[0], {
+    registry: { long: bigLong(avro) },
+    omitRecordMethods: true,
+    typeHook: logicalHook(avro, logical),
+  });
   if (!(root instanceof avro.types.RecordType)) throw new Error(`expected a record with fields key and/or value, not ${root.typeName}`);
   const parts: { key: PartSchema | null; value: PartSchema | null } = { key: null, value: null };
   for (const field of root.fields) {
     if (field.name !== "key" && field.name !== "value") throw new Error(`field ${JSON.stringify(field.name)} is neither key nor value`);
-    parts[field.name] = part(avro, field.type);
+    parts[field.name] = part(avro, field.type, logical);
   }
   if (parts.key === null && parts.value === null) throw new Error("the record has neither a key nor a value field");
   return parts;

@@ -35,11 +35,12 @@ function describe(errors: readonly ErrorObject[] | null | undefined): string {
   return e === undefined ? "does not match the schema" : `${e.instancePath === "" ? "" : `${e.instancePath} `}${e.message ?? "does not match the schema"}`;
 }
 
-function part(ajv: AjvCore, name: RecordPart, required: boolean): PartSchema {
+function part(ajv: AjvCore, root: Record<string, unknown>, name: RecordPart, required: boolean): PartSchema {
   const validate = ajv.compile({ $ref: `${ROOT}#/properties/${name}` });
   const parse = (bytes: Uint8Array): unknown => JSON.parse(utf8.decode(bytes));
   return {
     required,
+    definition: { format: "json", root, pointer: `/properties/${name}` },
     check(bytes) {
       let json: unknown;
       try {
@@ -64,7 +65,7 @@ export async function compileJsonSchema(text: string): Promise<{ key: PartSchema
   ajv.addSchema(root, ROOT);
   const properties = isObject(root.properties) ? root.properties : {};
   const required = Array.isArray(root.required) ? root.required : [];
-  const make = (name: RecordPart) => (name in properties ? part(ajv, name, required.includes(name)) : null);
+  const make = (name: RecordPart) => (name in properties ? part(ajv, root, name, required.includes(name)) : null);
   const parts = { key: make("key"), value: make("value") };
   if (parts.key === null && parts.value === null) throw new Error("the schema has neither properties.key nor properties.value");
   return parts;

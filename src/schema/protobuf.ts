@@ -13,6 +13,7 @@ type ProtoJson = typeof import("protobufjs/ext/protojson.js");
 function part(type: Type, wire: WireChecker, protojson: ProtoJson): PartSchema {
   return {
     required: true,
+    definition: { format: "protobuf", type },
     check: (bytes) => wire.problem(type, bytes),
     encode: (json) => type.encode(protojson.fromJson(type, json)).finish(),
     decode(bytes) {

@@ -1,11 +1,32 @@
 // A topic's schema as the broker and the CLI use it: one part for the record key and one for the
 // value, either absent (that part is not checked).
 
+import type { Type as AvroType } from "avsc";
+import type { Type as ProtobufType } from "protobufjs";
+
 export type SchemaFormat = "avro" | "json" | "protobuf";
+
+/** A part's structure in its format's own terms, for code that maps it to other shapes (the lake). */
+export type PartDefinition =
+  | {
+      readonly format: "avro";
+      readonly type: AvroType;
+      /** The schema object of each type that carried a logicalType (avsc keeps no trace of logical types it does not implement). */
+      readonly logical: { get(type: AvroType): Readonly<Record<string, unknown>> | undefined };
+    }
+  | {
+      readonly format: "json";
+      /** The whole schema document: every `$ref` in the part resolves against it. */
+      readonly root: unknown;
+      /** JSON Pointer of the part's schema within the root, e.g. "/properties/value". */
+      readonly pointer: string;
+    }
+  | { readonly format: "protobuf"; readonly type: ProtobufType };
 
 export interface PartSchema {
   /** Whether a record must carry this part: a null key or value is then invalid. */
   readonly required: boolean;
+  readonly definition: PartDefinition;
   /** null when `bytes` is a valid encoding of this part, else why not. Never throws. */
   check(bytes: Uint8Array): string | null;
   /** The format's JSON mapping → the bytes a record carries; throws with a message when it does not fit. */

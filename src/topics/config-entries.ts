@@ -100,7 +100,12 @@ const FACTS: Readonly<Record<string, TopicConfigFacts>> = {
   "segment.ms": { brokerSynonym: "log.roll.ms", doc: "Accepted, no effect: there are no segments; retention and compaction work per record batch." },
   "unclean.leader.election.enable": { brokerSynonym: "unclean.leader.election.enable", doc: "Accepted, no effect: every broker reads the same storage, so no replica is ever out of sync." },
   "tansu.schema.validation": { doc: "Validate produced records against the topic's schema in the schema registry." },
-  "tansu.lake.sink": { doc: "Accepted, no effect yet: open table formats are not written yet." },
+  "tansu.lake.format": { doc: "Open table formats the topic's records are written to under the broker's --lake-url: any of parquet, iceberg, delta (comma-separated); empty: none." },
+  "tansu.lake.sink": { doc: "The topic is a way into its lake tables only: its records stay in the log until every table of tansu.lake.format holds them, then the log start moves past them." },
+  "tansu.lake.flush.ms": { doc: "A lake table gets the topic's new records at the latest this long after the broker first saw them." },
+  "tansu.lake.flush.rows": { doc: "A lake table gets the topic's new records as soon as a partition has this many waiting." },
+  "tansu.lake.flush.bytes": { doc: "A lake table gets the topic's new records as soon as a partition has this many bytes of record batches waiting." },
+  "tansu.lake.partition": { doc: "none, or day: Iceberg and Delta tables partitioned by the day of the record timestamp (UTC)." },
 };
 
 /** Kafka's broker setting that supplies a topic config's default, if it has one. */

@@ -14,6 +14,8 @@ export interface TopicConfigSpec {
   default: string | ((broker: BrokerConfig) => string);
   /** Allowed values for enumerations. */
   oneOf?: readonly string[];
+  /** For a LIST whose items come from a set: the allowed items (each at most once; empty allowed). */
+  listOf?: readonly string[];
   /** Bounds for numbers. */
   min?: number;
   max?: number;
@@ -59,7 +61,12 @@ export const TOPIC_CONFIGS: readonly TopicConfigSpec[] = [
   { name: "segment.ms", type: "LONG", default: "604800000", min: 1 },
   { name: "unclean.leader.election.enable", type: "BOOLEAN", default: "false", oneOf: ["true", "false"] },
   { name: "tansu.schema.validation", type: "BOOLEAN", default: "true", oneOf: ["true", "false"] },
+  { name: "tansu.lake.format", type: "LIST", default: "", listOf: ["parquet", "iceberg", "delta"] },
   { name: "tansu.lake.sink", type: "BOOLEAN", default: "false", oneOf: ["true", "false"] },
+  { name: "tansu.lake.flush.ms", type: "LONG", default: "60000", min: 1 },
+  { name: "tansu.lake.flush.rows", type: "LONG", default: "1000000", min: 1 },
+  { name: "tansu.lake.flush.bytes", type: "LONG", default: "134217728", min: 1 },
+  { name: "tansu.lake.partition", type: "STRING", default: "none", oneOf: ["none", "day"] },
 ];
 
 const BY_NAME = new Map(TOPIC_CONFIGS.map((c) => [c.name, c]));
@@ -77,6 +84,7 @@ export function validateTopicConfig(name: string, value: string): string | null 
   const spec = BY_NAME.get(name);
   if (spec === undefined) return `unknown topic config ${name}`;
   if (spec.oneOf !== undefined) return spec.oneOf.includes(value) ? null : `${name} must be one of ${spec.oneOf.join(", ")}`;
+  if (spec.listOf !== undefined) return listProblem(name, value, spec.listOf);
   const integer = spec.type === "INT" || spec.type === "LONG" || spec.type === "SHORT";
   const ok = integer ? /^-?\d+$/.test(value) : spec.type === "DOUBLE" ? value.trim() !== "" && Number.isFinite(Number(value)) : true;
   if (!ok) return `${name} must be ${integer ? "an integer" : "a number"}`;
@@ -84,6 +92,13 @@ export function validateTopicConfig(name: string, value: string): string | null 
   if (spec.min !== undefined && Number(value) < spec.min) return `${name} must be at least ${spec.min}`;
   if (spec.max !== undefined && Number(value) > spec.max) return `${name} must be at most ${spec.max}`;
   return null;
+}
+
+function listProblem(name: string, value: string, allowed: readonly string[]): string | null {
+  const items = value === "" ? [] : value.split(",").map((item) => item.trim());
+  const unknown = items.find((item) => !allowed.includes(item));
+  if (unknown !== undefined) return `${name} takes a comma-separated list of ${allowed.join(", ")}, not ${JSON.stringify(unknown)}`;
+  return new Set(items).size === items.length ? null : `${name} names an item twice`;
 }
 
 /** The effective value of a topic config: the topic's own, else the default. */

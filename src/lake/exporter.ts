@@ -1,0 +1,105 @@
+// Every broker with --lake-url looks at each topic with tansu.lake.format every
+// --lake-check-interval-ms and exports what is due into each of its tables (export-table.ts).
+// Brokers need not agree on who exports: tables take commits conditionally, so a broker that lost
+// a race loads the table again and finds the records already there. A sink topic's log start then
+// moves past what every one of its tables holds.
+
+import type { BrokerConfig } from "../config.ts";
+import type { Logger } from "../log.ts";
+import type { SchemaRegistry } from "../schema/registry.ts";
+import { every } from "../server/periodic.ts";
+import type { Engine, TopicInfo } from "../storage/engine.ts";
+import { topicConfigValue } from "../topics/configs.ts";
+import { type ExportContext, exportTable, type FlushPolicy, type RowSource } from "./export-table.ts";
+import { rowSourceFor } from "./row-source.ts";
+import type { LakeStore } from "./store.ts";
+import type { LakeFormat, LakeTable } from "./table.ts";
+import { openTable } from "./tables.ts";
+
+export interface LakeExportContext {
+  readonly engine: Engine;
+  readonly log: Logger;
+  readonly config: BrokerConfig;
+  readonly schemas?: SchemaRegistry;
+  readonly store: LakeStore;
+}
+
+export function lakeFormats(config: BrokerConfig, topic: TopicInfo): LakeFormat[] {
+  const value = topicConfigValue(config, topic, "tansu.lake.format");
+  return value === "" ? [] : (value.split(",").map((f) => f.trim()) as LakeFormat[]);
+}
+
+function flushPolicy(config: BrokerConfig, topic: TopicInfo): FlushPolicy {
+  const number = (name: string) => Number(topicConfigValue(config, topic, name));
+  return { ms: number("tansu.lake.flush.ms"), rows: number("tansu.lake.flush.rows"), bytes: number("tansu.lake.flush.bytes"), byDay: topicConfigValue(config, topic, "tansu.lake.partition") === "day" };
+}
+
+/** One pass over every lake topic; returns the rows each table got (for tests and metrics). */
+export class LakeExporter {
+  private readonly tables = new Map<string, LakeTable>();
+  /** Each lake topic as last listed, with its rows: tables read them when they need them. */
+  private readonly current = new Map<string, { topic: TopicInfo; source: RowSource }>();
+  /** Per sink `topic/partition`, the log start this broker last moved it to. */
+  private readonly released = new Map<string, number>();
+  private readonly exporting: ExportContext;
+
+  constructor(private readonly ctx: LakeExportContext) {
+    this.exporting = { engine: ctx.engine, log: ctx.log, maxExportBytes: ctx.config.lakeMaxExportBytes, now: Date.now, waiting: new Map(), reported: new Set() };
+  }
+
+  async pass(): Promise<Map<string, number>> {
+    const exported = new Map<string, number>();
+    for (const topic of await this.ctx.engine.listTopics()) {
+      const formats = lakeFormats(this.ctx.config, topic);
+      if (formats.length === 0) continue;
+      const source = await rowSourceFor(topic.name, this.ctx.schemas, this.ctx.log);
+      if (source === null) continue;
+      this.current.set(topic.name, { topic, source });
+      const bookmarks: ReadonlyMap<number, number>[] = [];
+      for (const format of formats) {
+        const table = this.table(format, topic.name);
+        const outcome = await exportTable(this.exporting, { topic: topic.name, partitions: topic.partitionCount, table, source, policy: flushPolicy(this.ctx.config, topic) });
+        exported.set(table.location, outcome.rows);
+        bookmarks.push(outcome.offsets);
+      }
+      if (topicConfigValue(this.ctx.config, topic, "tansu.lake.sink") === "true") await this.releaseLog(topic, bookmarks);
+    }
+    return exported;
+  }
+
+  private table(format: LakeFormat, name: string): LakeTable {
+    const key = `${format}/${name}`;
+    let table = this.tables.get(key);
+    if (table === undefined) {
+      const now = () => this.current.get(name)!;
+      table = openTable(format, this.ctx.store, name, {
+        partitions: () => now().topic.partitionCount,
+        byDay: () => topicConfigValue(this.ctx.config, now().topic, "tansu.lake.partition") === "day",
+        source: () => now().source,
+        exporting: this.exporting,
+      });
+      this.tables.set(key, table);
+    }
+    return table;
+  }
+
+  /** A sink topic keeps in its log only what some table does not hold yet. */
+  private async releaseLog(topic: TopicInfo, bookmarks: readonly ReadonlyMap<number, number>[]): Promise<void> {
+    for (let partition = 0; partition < topic.partitionCount; partition++) {
+      const logStart = Math.min(...bookmarks.map((b) => b.get(partition) ?? -1)) + 1;
+      const key = `${topic.name}/${partition}`;
+      if (logStart <= (this.released.get(key) ?? 0)) continue;
+      const result = await this.ctx.engine.deleteRecords(topic.name, partition, logStart);
+      if (result.errorCode === 0) this.released.set(key, logStart);
+      else this.ctx.log.warn("lake sink: the log start could not move", { topic: topic.name, partition, errorCode: result.errorCode });
+    }
+  }
+}
+
+/** Starts the periodic export; returns its stop. */
+export function startLakeExport(ctx: LakeExportContext): () => void {
+  const exporter = new LakeExporter(ctx);
+  return every(ctx.config.lakeCheckIntervalMs, "lake export", ctx.log, async () => {
+    await exporter.pass();
+  });
+}
