@@ -3,6 +3,7 @@
 import type { Authorizer } from "./auth/authorizer.ts";
 import type { BrokerConfig, Endpoint, SecurityProtocol } from "./config.ts";
 import type { HandlerRegistry } from "./handlers/registry.ts";
+import type { LakeSink } from "./lake/sink.ts";
 import type { Logger } from "./log.ts";
 import type { ClientQuotas } from "./quotas/manager.ts";
 import type { SchemaRegistry } from "./schema/registry.ts";
@@ -33,6 +34,8 @@ export interface Broker {
   readonly listeners?: readonly Listener[];
   /** Handlers by API key; ApiVersions is built from it. */
   readonly handlers: HandlerRegistry;
+  /** Where a sink topic's produce waits for the lake tables; absent without --lake-url. */
+  readonly lake?: LakeSink;
   /** Topic schemas produced records must fit; absent without --schema-registry. */
   readonly schemas?: SchemaRegistry;
   /** Told of connections and requests (metrics); absent when nothing listens. */

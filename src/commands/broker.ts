@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "../log.ts";
 import { ClientQuotas } from "../quotas/manager.ts";
 import { describeListener, listenKafka } from "../server/listener.ts";
 import type { ServerObserver } from "../server/observer.ts";
+import type { SinkCommits } from "../lake/sink.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngineWaiting } from "../storage/open.ts";
 import { engineWhenOpen } from "../storage/when-open.ts";
@@ -60,11 +61,11 @@ async function securityParts(config: BrokerConfig) {
 }
 
 /** Topics with tansu.lake.format are exported under --lake-url (the lake code loads only then). */
-async function startLake(url: URL, broker: Broker): Promise<() => void> {
+async function startLake(url: URL, broker: Broker, sink: SinkCommits): Promise<() => void> {
   const [{ openLakeStore }, { startLakeExport }] = await Promise.all([import("../lake/open-store.ts"), import("../lake/exporter.ts")]);
   const store = await openLakeStore(url, process.env);
   broker.log.info("lake export on", { lake: url.href });
-  return startLakeExport({ engine: broker.engine, log: broker.log, config: broker.config, schemas: broker.schemas, store });
+  return startLakeExport({ engine: broker.engine, log: broker.log, config: broker.config, schemas: broker.schemas, store, sink });
 }
 
 /**
@@ -107,7 +108,8 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   });
   const listener = listenKafka(config, () => broker, tls?.options ?? null, saslSession);
   const [first] = listener.listeners;
-  const broker: Broker = { config, engine, log, advertised: first!.advertised, listeners: listener.listeners, handlers, observer, schemas, quotas: new ClientQuotas(engine, log), authorizer };
+  const sink = config.lakeUrl === null ? undefined : new (await import("../lake/sink.ts")).SinkCommits();
+  const broker: Broker = { config, engine, log, advertised: first!.advertised, listeners: listener.listeners, handlers, observer, schemas, quotas: new ClientQuotas(engine, log), authorizer, lake: sink };
   // listener= and advertised= name the first listener; listeners= and advertisedListeners= all of them
   const plainOnly = listener.listeners.length === 1 && first!.securityProtocol === "PLAINTEXT";
   log.info("broker listening", {
@@ -152,7 +154,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   authorizer?.start();
   const stopTransactionSweep = every(config.transactionAbortTimedOutTransactionCleanupIntervalMs, "transaction sweep", log, () => sweepTransactions(transactionContext(broker), config));
   const stopTlsWatch = tls?.watch((options) => listener.reloadTls(options));
-  const stopLakeExport = config.lakeUrl === null ? undefined : await startLake(config.lakeUrl, broker);
+  const stopLakeExport = config.lakeUrl === null || sink === undefined ? undefined : await startLake(config.lakeUrl, broker, sink);
   const stopRetentionSweep = every(config.logRetentionCheckIntervalMs, "retention sweep", log, () => sweepRetention({ engine, log, config, progress: admin === null ? undefined : cleanup, checkpoints }));
   let stopping: Promise<void> | undefined;
   return {

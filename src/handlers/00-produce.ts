@@ -15,6 +15,9 @@
 // A transactional batch is stored only for a partition its producer added to the ongoing
 // transaction of the request's transactionalId (KIP-890 part 1; INVALID_TXN_STATE otherwise) and
 // carries the transaction's verificationGuard to storage (src/transactions/verify.ts).
+// A sink topic (tansu.lake.sink=true) is answered once its tables hold the batch (lake/sink.ts):
+// REQUEST_TIMED_OUT when they do not within the request's timeoutMs; POLICY_VIOLATION on a broker
+// without --lake-url, where nothing would ever write them.
 // Authorization (produce/authorize.ts): WRITE on each topic (TOPIC_AUTHORIZATION_FAILED for its
 // partitions) and, for transactional batches, WRITE on the transactionalId
 // (TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition).
@@ -27,6 +30,7 @@ import type { AppendResult, TopicInfo } from "../storage/engine.ts";
 import { CloseConnection, defineHandler } from "./handler.ts";
 import { produceAuthorization } from "./produce/authorize.ts";
 import { checkSchema } from "./produce/schema.ts";
+import { topicConfigValue } from "../topics/configs.ts";
 import { checkProducedBatch } from "./produce/validate.ts";
 import { storageErrorCode } from "./storage-errors.ts";
 import { type BatchProducer, verifyTransactionalBatch } from "../transactions/verify.ts";
@@ -53,6 +57,8 @@ interface Accepted {
   header: BatchHeader;
   logAppendTime: boolean;
   now: number;
+  /** A sink topic's batch, answered once its tables hold it. */
+  sink: boolean;
   /** Transactional batches: the transaction they were verified against. */
   verification?: { producer: BatchProducer; verificationGuard: number; cached: boolean };
 }
@@ -63,6 +69,8 @@ async function checkPartition(broker: Broker, topic: TopicInfo | null, index: nu
   if (acks !== 0 && acks !== 1 && acks !== -1) return answer(index, ErrorCodes.INVALID_REQUIRED_ACKS, `acks ${acks} is not 0, 1 or -1`);
   if (topic === null || index < 0 || index >= topic.partitionCount) return answer(index, ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, null);
   if (apiVersion < 3) return answer(index, ErrorCodes.UNSUPPORTED_FOR_MESSAGE_FORMAT, "Produce v0-2 carry message formats v0/v1; send record batch v2 with Produce v3 or later");
+  const sink = topicConfigValue(broker.config, topic, "tansu.lake.sink") === "true";
+  if (sink && broker.lake === undefined) return answer(index, ErrorCodes.POLICY_VIOLATION, `${topic.name} is a sink topic (tansu.lake.sink) and this broker has no --lake-url to write it to`);
   const now = Date.now();
   const check = checkProducedBatch(records, topic, broker.config, apiVersion, now);
   if (!check.ok) {
@@ -83,7 +91,7 @@ async function checkPartition(broker: Broker, topic: TopicInfo | null, index: nu
     broker.log.debug("produce rejected by schema", { topic: topic.name, partition: index, error: rejected.errorMessage });
     return answer(index, rejected.errorCode, rejected.errorMessage, { recordErrors: rejected.recordErrors });
   }
-  return { topic, index, batch, header, logAppendTime: check.logAppendTime, now, ...(verification === undefined ? {} : { verification }) };
+  return { topic, index, batch, header, logAppendTime: check.logAppendTime, now, sink, ...(verification === undefined ? {} : { verification }) };
 }
 
 function append(broker: Broker, { topic, index, batch, header, logAppendTime, now }: Accepted, verificationGuard: number | undefined): Promise<AppendResult> {
@@ -160,7 +168,20 @@ export default defineHandler<ProduceRequest, ProduceResponse>({
       if (!ordered) await Promise.all(started.flatMap((t) => t.partitionResponses));
       return started;
     });
-    const responses = await Promise.all(appending.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitionResponses) })));
+    const responses = await Promise.all(
+      appending.map(async (t, i) => ({
+        name: t.name,
+        partitionResponses: await Promise.all(
+          t.partitionResponses.map(async (pending, j) => {
+            const [response, p] = [await pending, checked[i]!.partitions[j]!];
+            if (!("batch" in p) || !p.sink || request.acks === 0 || response.errorCode !== ErrorCodes.NONE) return response;
+            const lastOffset = Number(response.baseOffset) + p.header.recordCount - 1;
+            if (await broker.lake!.inTables(p.topic.name, p.index, lastOffset, request.timeoutMs, ctx.signal)) return response;
+            return answer(p.index, ErrorCodes.REQUEST_TIMED_OUT, "the records are stored but not yet in the topic's lake tables");
+          }),
+        ),
+      })),
+    );
     // engines copy what they keep of a batch once its append has resolved (AppendBatch)
     if (!appends.threw) doneWithRequestBytes?.();
     if (request.acks === 0) {

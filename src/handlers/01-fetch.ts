@@ -8,6 +8,7 @@
 // a request naming another session id gets FETCH_SESSION_ID_NOT_FOUND.
 // isolationLevel READ_COMMITTED (1) answers only below each partition's lastStableOffset, with the
 // aborted transactions in the range returned, from which every client drops aborted records.
+// A sink topic's partitions answer POLICY_VIOLATION: its records are read from its lake tables.
 // Authorization: READ on each topic, else TOPIC_AUTHORIZATION_FAILED for its partitions (before
 // whether it exists); a follower's fetch (replicaId >= 0) needs CLUSTER_ACTION on the cluster
 // instead, else every partition answers TOPIC_AUTHORIZATION_FAILED, as in Kafka.

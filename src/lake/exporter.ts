@@ -12,6 +12,7 @@ import type { Engine, TopicInfo } from "../storage/engine.ts";
 import { topicConfigValue } from "../topics/configs.ts";
 import { type ExportContext, exportTable, type FlushPolicy, type RowSource } from "./export-table.ts";
 import { rowSourceFor } from "./row-source.ts";
+import type { SinkCommits } from "./sink.ts";
 import type { LakeStore } from "./store.ts";
 import type { LakeFormat, LakeTable } from "./table.ts";
 import { openTable } from "./tables.ts";
@@ -22,16 +23,24 @@ export interface LakeExportContext {
   readonly config: BrokerConfig;
   readonly schemas?: SchemaRegistry;
   readonly store: LakeStore;
+  /** Told what sink topics' tables hold, for the producers waiting on them. */
+  readonly sink?: SinkCommits;
 }
+
+export const isSink = (config: BrokerConfig, topic: TopicInfo): boolean => topicConfigValue(config, topic, "tansu.lake.sink") === "true";
 
 export function lakeFormats(config: BrokerConfig, topic: TopicInfo): LakeFormat[] {
   const value = topicConfigValue(config, topic, "tansu.lake.format");
   return value === "" ? [] : (value.split(",").map((f) => f.trim()) as LakeFormat[]);
 }
 
+/** A sink topic's producers wait for the flush, so unless set its flush.ms is SINK_FLUSH_MS. */
+const SINK_FLUSH_MS = 1000;
+
 function flushPolicy(config: BrokerConfig, topic: TopicInfo): FlushPolicy {
   const number = (name: string) => Number(topicConfigValue(config, topic, name));
-  return { ms: number("tansu.lake.flush.ms"), rows: number("tansu.lake.flush.rows"), bytes: number("tansu.lake.flush.bytes"), byDay: topicConfigValue(config, topic, "tansu.lake.partition") === "day" };
+  const sinkDefault = topic.configs["tansu.lake.flush.ms"] === undefined && isSink(config, topic);
+  return { ms: sinkDefault ? SINK_FLUSH_MS : number("tansu.lake.flush.ms"), rows: number("tansu.lake.flush.rows"), bytes: number("tansu.lake.flush.bytes"), byDay: topicConfigValue(config, topic, "tansu.lake.partition") === "day" };
 }
 
 /** One pass over every lake topic; returns the rows each table got (for tests and metrics). */
@@ -62,7 +71,7 @@ export class LakeExporter {
         exported.set(table.location, outcome.rows);
         bookmarks.push(outcome.offsets);
       }
-      if (topicConfigValue(this.ctx.config, topic, "tansu.lake.sink") === "true") await this.releaseLog(topic, bookmarks);
+      if (isSink(this.ctx.config, topic)) await this.releaseLog(topic, bookmarks);
     }
     return exported;
   }
@@ -87,6 +96,7 @@ export class LakeExporter {
   private async releaseLog(topic: TopicInfo, bookmarks: readonly ReadonlyMap<number, number>[]): Promise<void> {
     for (let partition = 0; partition < topic.partitionCount; partition++) {
       const logStart = Math.min(...bookmarks.map((b) => b.get(partition) ?? -1)) + 1;
+      if (logStart > 0) this.ctx.sink?.holds(topic.name, partition, logStart - 1);
       const key = `${topic.name}/${partition}`;
       if (logStart <= (this.released.get(key) ?? 0)) continue;
       const result = await this.ctx.engine.deleteRecords(topic.name, partition, logStart);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import avro from "avsc";
 import { Kafka, logLevel } from "kafkajs";
+import { connect, fetchRecords, topicPartitions } from "../../src/client/index.ts";
 import { startBroker, type TestBroker } from "../support/broker.ts";
 import { deltaRows, icebergRows, type LakeRow, parquetRows, waitForRows } from "./lake-support.ts";
 
@@ -98,10 +99,13 @@ test("a new optional field in the topic's schema becomes a new column; earlier r
   }
 }, 60_000);
 
-test("a sink topic's records end in its table and leave its log", async () => {
+test("a sink topic answers a produce once its table holds the records, which then leave its log; Fetch refuses it", async () => {
   await produce("sink", order(), Array.from({ length: 30 }, (_, i) => ({ id: i, item: "x", quantity: 1 })));
-  const rows = await waitForRows(() => icebergRows(lake, "sink"), 30);
-  expect(offsets(rows)).toEqual(Array.from({ length: 30 }, (_, i) => `0:${i}`));
+  expect(offsets(await icebergRows(lake, "sink"))).toEqual(Array.from({ length: 30 }, (_, i) => `0:${i}`));
+  const client = await connect(broker.bootstrap);
+  const { leader } = (await topicPartitions(client, "sink")).partitions[0]!;
+  await expect(fetchRecords(client, "sink", [{ partition: 0, leader, offset: 0n }], { maxWaitMs: 0 })).rejects.toThrow(/POLICY_VIOLATION/);
+  await client.close();
   const admin = kafka.admin();
   await admin.connect();
   const until = Date.now() + 10_000;

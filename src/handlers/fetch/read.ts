@@ -8,6 +8,7 @@ import type { Broker } from "../../broker.ts";
 import { ErrorCodes } from "../../protocol/errors.ts";
 import type { AbortedTransaction, StoredBatch, TopicInfo } from "../../storage/engine.ts";
 import { storageErrorCode } from "../storage-errors.ts";
+import { topicConfigValue } from "../../topics/configs.ts";
 
 export interface PartitionWant {
   topic: TopicInfo | null;
@@ -48,6 +49,8 @@ async function readOne(broker: Broker, want: PartitionWant, maxBytes: number, re
   const { topic, partition } = want;
   if (want.refused !== undefined) return { errorCode: want.refused, batches: [] };
   if (topic === null || partition < 0 || partition >= topic.partitionCount) return { errorCode: ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, batches: [] };
+  // a sink topic's records are read from its lake tables; its log is only their way in
+  if (topicConfigValue(broker.config, topic, "tansu.lake.sink") === "true") return { errorCode: ErrorCodes.POLICY_VIOLATION, batches: [] };
   try {
     const r = await broker.engine.read(topic.name, partition, want.fetchOffset, Math.max(1, Math.min(want.partitionMaxBytes, maxBytes)));
     const offsets = r.highWatermark === undefined ? undefined : { highWatermark: r.highWatermark, lastStableOffset: r.lastStableOffset ?? r.highWatermark, logStartOffset: r.logStartOffset ?? 0 };
