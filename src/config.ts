@@ -393,7 +393,7 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
   let lakeUrl: URL | null = null;
   if (lake !== "") {
     lakeUrl = URL.canParse(lake) ? new URL(lake) : null;
-    if (lakeUrl === null || (lakeUrl.protocol !== "file:" && lakeUrl.protocol !== "s3:")) throw new ConfigError(`${what("lake-url")}: expected file:///dir or s3://bucket/prefix, got ${JSON.stringify(lake)}`);
+    if (lakeUrl === null || (lakeUrl.protocol !== "file:" && lakeUrl.protocol !== "s3:") || (lakeUrl.protocol === "s3:" && lakeUrl.host === "")) throw new ConfigError(`${what("lake-url")}: expected file:///dir or s3://bucket/prefix, got ${JSON.stringify(lake)}`);
   }
   const admin = get("admin-listener-url");
   const setting = (name: OptionName): Setting => s.get(name) ?? { value: "", what: `--${name}` };

@@ -41,3 +41,12 @@ test("an s3 URL without a bucket is refused", () => {
     expect(() => brokerConfig(["--storage-engine", url], {})).toThrow(new ConfigError(`--storage-engine: no bucket in ${JSON.stringify(url)} (use s3://bucket or s3://bucket/prefix)`));
   }
 });
+
+test("--lake-url takes file:///dir or s3://bucket/prefix and nothing else", () => {
+  expect(brokerConfig(["--lake-url", "s3://lake/tables"], {}).lakeUrl?.href).toBe("s3://lake/tables");
+  expect(brokerConfig([], { LAKE_URL: "file:///var/lake" }).lakeUrl?.pathname).toBe("/var/lake");
+  expect(brokerConfig([], {}).lakeUrl).toBeNull();
+  for (const bad of ["http://x/y", "s3:///no-bucket", "lake"]) {
+    expect(() => brokerConfig(["--lake-url", bad], {})).toThrow(new ConfigError(`--lake-url: expected file:///dir or s3://bucket/prefix, got ${JSON.stringify(bad)}`));
+  }
+});

@@ -2,6 +2,7 @@
 
 import type { Authorizer } from "../auth/authorizer.ts";
 import type { BrokerConfig } from "../config.ts";
+import type { LakeProgress } from "../lake/progress.ts";
 import type { CleanupProgress } from "../retention/progress.ts";
 import type { Engine } from "../storage/engine.ts";
 import type { BrokerMetrics } from "./metrics/registry.ts";
@@ -12,6 +13,8 @@ export interface AdminContext {
   readonly metrics: BrokerMetrics;
   /** What this broker's retention checks last found and did. */
   readonly cleanup: CleanupProgress;
+  /** What this broker's lake exports last found; absent without --lake-url. */
+  readonly lake?: LakeProgress;
   /** Decides whether an authenticated admin caller may read (DESCRIBE on the cluster). */
   readonly authorizer?: Authorizer;
 }

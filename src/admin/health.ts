@@ -35,7 +35,7 @@ export function healthRoutes(app: Hono, ctx: AdminContext): void {
     }
   });
   app.get("/metrics", async (c) => {
-    const text = renderMetrics(ctx.metrics, await groupCounts(ctx), ctx.cleanup);
+    const text = renderMetrics(ctx.metrics, await groupCounts(ctx), ctx.cleanup, ctx.lake);
     return c.body(text, 200, { "content-type": CONTENT_TYPE });
   });
 }

@@ -1,10 +1,12 @@
 // GET /api/topics: every topic. GET /api/topics/:name: one topic with each partition's offsets,
-// the bytes its batches take in the store, and what this broker's retention checks last did.
+// the bytes its batches take in the store, what this broker's retention checks last did and, with
+// --lake-url, each lake table's lag and the error that stopped its export, if any.
 
 import type { Hono } from "hono/tiny";
 import { errorName } from "../protocol/errors.ts";
 import type { PartitionProgress } from "../retention/progress.ts";
 import type { TopicInfo } from "../storage/engine.ts";
+import { offsetsBehind, secondsBehind } from "../lake/progress.ts";
 import { type AdminContext, withDeadline } from "./context.ts";
 
 const summary = (t: TopicInfo) => ({ name: t.name, topicId: t.topicId, partitions: t.partitionCount, replicationFactor: t.replicationFactor, configs: t.configs });
@@ -36,6 +38,16 @@ export function topicRoutes(app: Hono, ctx: AdminContext): void {
         }),
       ),
     );
-    return c.json({ ...summary(topic), partitions });
+    const now = Date.now();
+    const lake = ctx.lake?.forTopic(topic.name).map((t) => ({
+      format: t.format,
+      location: t.location,
+      exportedRows: t.exportedRows,
+      commits: t.commits,
+      error: t.error,
+      checkedAt: t.checkedAt === 0 ? null : new Date(t.checkedAt).toISOString(),
+      partitions: [...t.partitions].map(([partition, p]) => ({ partition, tableOffset: p.tableOffset, offsetsBehind: offsetsBehind(p), secondsBehind: secondsBehind(p, now) })),
+    }));
+    return c.json({ ...summary(topic), partitions, ...(lake === undefined ? {} : { lake }) });
   });
 }

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "../log.ts";
 import { ClientQuotas } from "../quotas/manager.ts";
 import { describeListener, listenKafka } from "../server/listener.ts";
 import type { ServerObserver } from "../server/observer.ts";
+import type { LakeProgress } from "../lake/progress.ts";
 import type { SinkCommits } from "../lake/sink.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngineWaiting } from "../storage/open.ts";
@@ -61,11 +62,11 @@ async function securityParts(config: BrokerConfig) {
 }
 
 /** Topics with tansu.lake.format are exported under --lake-url (the lake code loads only then). */
-async function startLake(url: URL, broker: Broker, sink: SinkCommits): Promise<() => void> {
+async function startLake(url: URL, broker: Broker, sink: SinkCommits, progress: LakeProgress | undefined): Promise<() => void> {
   const [{ openLakeStore }, { startLakeExport }] = await Promise.all([import("../lake/open-store.ts"), import("../lake/exporter.ts")]);
   const store = await openLakeStore(url, process.env);
   broker.log.info("lake export on", { lake: url.href });
-  return startLakeExport({ engine: broker.engine, log: broker.log, config: broker.config, schemas: broker.schemas, store, sink });
+  return startLakeExport({ engine: broker.engine, log: broker.log, config: broker.config, schemas: broker.schemas, store, sink, progress });
 }
 
 /**
@@ -109,6 +110,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   const listener = listenKafka(config, () => broker, tls?.options ?? null, saslSession);
   const [first] = listener.listeners;
   const sink = config.lakeUrl === null ? undefined : new (await import("../lake/sink.ts")).SinkCommits();
+  const lakeProgress = config.lakeUrl === null ? undefined : new (await import("../lake/progress.ts")).LakeProgress();
   const broker: Broker = { config, engine, log, advertised: first!.advertised, listeners: listener.listeners, handlers, observer, schemas, quotas: new ClientQuotas(engine, log), authorizer, lake: sink };
   // listener= and advertised= name the first listener; listeners= and advertisedListeners= all of them
   const plainOnly = listener.listeners.length === 1 && first!.securityProtocol === "PLAINTEXT";
@@ -140,7 +142,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   const checkpoints = new CleanerCheckpoints();
   if (config.adminListener !== null && metrics !== undefined) {
     try {
-      admin = (await import("../admin/server.ts")).startAdmin(config.adminListener, { config, engine, metrics, cleanup, authorizer }, log, config.adminTls ? tls?.admin : undefined);
+      admin = (await import("../admin/server.ts")).startAdmin(config.adminListener, { config, engine, metrics, cleanup, authorizer, lake: lakeProgress }, log, config.adminTls ? tls?.admin : undefined);
     } catch (e) {
       await listener.stop(0);
       if (shared === undefined) await opened.close();
@@ -154,7 +156,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   authorizer?.start();
   const stopTransactionSweep = every(config.transactionAbortTimedOutTransactionCleanupIntervalMs, "transaction sweep", log, () => sweepTransactions(transactionContext(broker), config));
   const stopTlsWatch = tls?.watch((options) => listener.reloadTls(options));
-  const stopLakeExport = config.lakeUrl === null || sink === undefined ? undefined : await startLake(config.lakeUrl, broker, sink);
+  const stopLakeExport = config.lakeUrl === null || sink === undefined ? undefined : await startLake(config.lakeUrl, broker, sink, lakeProgress);
   const stopRetentionSweep = every(config.logRetentionCheckIntervalMs, "retention sweep", log, () => sweepRetention({ engine, log, config, progress: admin === null ? undefined : cleanup, checkpoints }));
   let stopping: Promise<void> | undefined;
   return {

@@ -22,6 +22,7 @@ export type CommittedRead =
       /** Stored batch bytes read. */
       readonly bytes: number;
       readonly logStartOffset: number;
+      readonly highWatermark: number;
     }
   /** `from` is below the log start: records were deleted before they reached the lake. */
   | { readonly kind: "deleted"; readonly logStartOffset: number }
@@ -53,5 +54,5 @@ export async function readCommitted(engine: Engine, topic: string, partition: nu
     }
     next = Math.max(next, Math.min(batches.at(-1)!.lastOffset + 1, stable));
   }
-  return { kind: "records", records, nextOffset: next, bytes, logStartOffset: offsets.logStartOffset };
+  return { kind: "records", records, nextOffset: next, bytes, logStartOffset: offsets.logStartOffset, highWatermark: offsets.highWatermark };
 }

@@ -50,41 +50,54 @@ export interface ExportContext {
   readonly reported: Set<string>;
 }
 
-/** Rows committed by this pass, and the table's bookmarks after it. */
+/** Rows committed by this pass, the table's bookmarks after it, and why it stopped short. */
 export interface ExportOutcome {
   readonly rows: number;
   readonly files: number;
   readonly offsets: ReadonlyMap<number, number>;
+  /** Each partition's high watermark as this pass read it. */
+  readonly highWatermarks: ReadonlyMap<number, number>;
+  readonly error: string | null;
 }
 
 export async function exportTable(ctx: ExportContext, target: ExportTarget): Promise<ExportOutcome> {
+  const highWatermarks = new Map<number, number>();
+  const problems: string[] = [];
+  const nothing = (state: TableState) => ({ rows: 0, files: 0, offsets: state.offsets, highWatermarks, error: problems[0] ?? null });
   for (let attempt = 0; ; attempt++) {
     const state = await target.table.load();
     const schema = target.source.schema(state.schema);
     if (schema.kind === "error") {
-      ctx.log.error("lake export stopped: the topic's schema cannot be a table", { topic: target.topic, table: target.table.location, reason: schema.message });
-      return { rows: 0, files: 0, offsets: state.offsets };
+      const reason = `the topic's schema cannot be a table: ${schema.message}`;
+      if (!ctx.reported.has(reason)) {
+        ctx.reported.add(reason);
+        ctx.log.error("lake export stopped", { topic: target.topic, table: target.table.location, reason });
+      }
+      problems.push(reason);
+      return nothing(state);
     }
+    problems.length = 0;
     const files: NewFile[] = [];
-    for (let partition = 0; partition < target.partitions; partition++) files.push(...(await dueFiles(ctx, target, state, schema.value, partition)));
-    if (files.length === 0) return { rows: 0, files: 0, offsets: state.offsets };
+    const seen = { highWatermarks, problems };
+    for (let partition = 0; partition < target.partitions; partition++) files.push(...(await dueFiles(ctx, target, state, schema.value, partition, seen)));
+    if (files.length === 0) return nothing(state);
     if ((await target.table.append(state, schema.value, files)) === "committed") {
       const offsets = new Map(state.offsets);
       for (const f of files) {
         offsets.set(f.partition, Math.max(offsets.get(f.partition) ?? -1, f.lastOffset));
         ctx.waiting.delete(`${target.table.location}/${f.partition}`);
       }
-      return { rows: files.reduce((n, f) => n + f.file.recordCount, 0), files: files.length, offsets };
+      return { rows: files.reduce((n, f) => n + f.file.recordCount, 0), files: files.length, offsets, highWatermarks, error: problems[0] ?? null };
     }
     if (attempt + 1 === ATTEMPTS) {
       ctx.log.warn("lake export gave way: other brokers kept committing first", { topic: target.topic, table: target.table.location });
-      return { rows: 0, files: 0, offsets: state.offsets };
+      return nothing(state);
     }
   }
 }
 
 /** The partition's waiting records as files, when a flush setting says they are due; else none. */
-async function dueFiles(ctx: ExportContext, target: ExportTarget, state: TableState, schema: LakeSchema, partition: number): Promise<NewFile[]> {
+async function dueFiles(ctx: ExportContext, target: ExportTarget, state: TableState, schema: LakeSchema, partition: number, seen: { highWatermarks: Map<number, number>; problems: string[] }): Promise<NewFile[]> {
   const { topic, policy } = target;
   const key = `${target.table.location}/${partition}`;
   let from = (state.offsets.get(partition) ?? -1) + 1;
@@ -95,6 +108,7 @@ async function dueFiles(ctx: ExportContext, target: ExportTarget, state: TableSt
     read = await readCommitted(ctx.engine, topic, partition, from, ctx.maxExportBytes);
   }
   if (read.kind !== "records") return [];
+  seen.highWatermarks.set(partition, read.highWatermark);
   if (read.records.length === 0) {
     ctx.waiting.delete(key);
     return [];
@@ -109,6 +123,7 @@ async function dueFiles(ctx: ExportContext, target: ExportTarget, state: TableSt
     const row = target.source.row(schema, partition, record);
     if (row.kind === "error") {
       const stuck = `${key}@${record.offset}`;
+      seen.problems.push(`partition ${partition} offset ${record.offset} does not fit the topic's schema: ${row.message}`);
       if (!ctx.reported.has(stuck)) {
         ctx.reported.add(stuck);
         ctx.log.error("lake export stopped at a record that does not fit the topic's schema", { topic, partition, offset: record.offset, table: target.table.location, reason: row.message });

@@ -10,8 +10,9 @@ import type { SchemaRegistry } from "../schema/registry.ts";
 import { every } from "../server/periodic.ts";
 import type { Engine, TopicInfo } from "../storage/engine.ts";
 import { topicConfigValue } from "../topics/configs.ts";
-import { type ExportContext, exportTable, type FlushPolicy, type RowSource } from "./export-table.ts";
+import { type ExportContext, type ExportOutcome, exportTable, type FlushPolicy, type RowSource } from "./export-table.ts";
 import { rowSourceFor } from "./row-source.ts";
+import type { LakeProgress } from "./progress.ts";
 import type { SinkCommits } from "./sink.ts";
 import type { LakeStore } from "./store.ts";
 import type { LakeFormat, LakeTable } from "./table.ts";
@@ -25,6 +26,8 @@ export interface LakeExportContext {
   readonly store: LakeStore;
   /** Told what sink topics' tables hold, for the producers waiting on them. */
   readonly sink?: SinkCommits;
+  /** Where the admin port reads each table's lag. */
+  readonly progress?: LakeProgress;
 }
 
 export const isSink = (config: BrokerConfig, topic: TopicInfo): boolean => topicConfigValue(config, topic, "tansu.lake.sink") === "true";
@@ -67,9 +70,21 @@ export class LakeExporter {
       const bookmarks: ReadonlyMap<number, number>[] = [];
       for (const format of formats) {
         const table = this.table(format, topic.name);
-        const outcome = await exportTable(this.exporting, { topic: topic.name, partitions: topic.partitionCount, table, source, policy: flushPolicy(this.ctx.config, topic) });
+        let outcome: ExportOutcome;
+        try {
+          outcome = await exportTable(this.exporting, { topic: topic.name, partitions: topic.partitionCount, table, source, policy: flushPolicy(this.ctx.config, topic) });
+        } catch (e) {
+          // the lake or storage failed this pass: nothing half-written is visible, the next pass retries
+          const error = `export failed: ${e instanceof Error ? e.message : String(e)}`;
+          const progress = this.ctx.progress?.table(topic.name, format, table.location);
+          if (progress?.error !== error) this.ctx.log.warn("lake export failed", { topic: topic.name, table: table.location, error });
+          if (progress !== undefined) progress.error = error;
+          bookmarks.push(new Map());
+          continue;
+        }
         exported.set(table.location, outcome.rows);
         bookmarks.push(outcome.offsets);
+        this.record(topic, format, table, outcome);
       }
       if (isSink(this.ctx.config, topic)) await this.releaseLog(topic, bookmarks);
     }
@@ -90,6 +105,20 @@ export class LakeExporter {
       this.tables.set(key, table);
     }
     return table;
+  }
+
+  private record(topic: TopicInfo, format: LakeFormat, table: LakeTable, outcome: ExportOutcome): void {
+    const progress = this.ctx.progress?.table(topic.name, format, table.location);
+    if (progress === undefined) return;
+    progress.exportedRows += outcome.rows;
+    if (outcome.files > 0) progress.commits++;
+    progress.error = outcome.error;
+    progress.checkedAt = Date.now();
+    for (let partition = 0; partition < topic.partitionCount; partition++) {
+      const highWatermark = outcome.highWatermarks.get(partition) ?? progress.partitions.get(partition)?.highWatermark ?? 0;
+      const waitingSince = this.exporting.waiting.get(`${table.location}/${partition}`) ?? null;
+      progress.partitions.set(partition, { tableOffset: outcome.offsets.get(partition) ?? -1, highWatermark, waitingSince });
+    }
   }
 
   /** A sink topic keeps in its log only what some table does not hold yet. */

@@ -32,12 +32,13 @@ beforeAll(async () => {
   mkdirSync(schemas);
   writeFileSync(join(schemas, "orders.avsc"), schemaFile(order()));
   writeFileSync(join(schemas, "sink.avsc"), schemaFile(order()));
+  writeFileSync(join(schemas, "strict.avsc"), schemaFile(order()));
   broker = await startBroker([
     "--lake-url", pathToFileURL(lake).href,
     "--lake-check-interval-ms", "100",
     "--schema-registry", pathToFileURL(schemas).href,
     "--schema-registry-check-interval-ms", "100",
-  ]);
+  ], {}, { admin: true });
   kafka = new Kafka({ clientId: "lake", brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -50,6 +51,7 @@ beforeAll(async () => {
     topics: [
       { topic: "orders", numPartitions: 2, configEntries: lakeConfigs("parquet,iceberg,delta") },
       { topic: "sink", numPartitions: 1, configEntries: lakeConfigs("iceberg", true) },
+      { topic: "strict", numPartitions: 1, configEntries: [{ name: "tansu.lake.format", value: "delta" }, { name: "tansu.lake.flush.rows", value: "10" }] },
     ],
   });
   await admin.disconnect();
@@ -118,3 +120,43 @@ test("a sink topic answers a produce once its table holds the records, which the
   await admin.disconnect();
   expect(low).toBe("30");
 }, 60_000);
+
+interface LakeView {
+  format: string;
+  error: string | null;
+  exportedRows: number;
+  partitions: { partition: number; tableOffset: number; offsetsBehind: number; secondsBehind: number }[];
+}
+
+const topicView = async (name: string) => (await (await fetch(`${broker.adminUrl}/api/topics/${name}`)).json()) as { lake: LakeView[] };
+
+test("the admin port shows each table's bookmark and lag, and /metrics the lag per partition", async () => {
+  const view = await topicView("orders");
+  expect(view.lake.map((t) => t.format).sort()).toEqual(["delta", "iceberg", "parquet"]);
+  for (const t of view.lake) {
+    expect(t.error).toBeNull();
+    expect(t.partitions.map((p) => p.offsetsBehind)).toEqual([0, 0]);
+    expect(t.partitions.reduce((n, p) => n + p.tableOffset + 1, 0)).toBe(121);
+  }
+  const metrics = await (await fetch(`${broker.adminUrl}/metrics`)).text();
+  expect(metrics).toContain('tansu_lake_offsets_behind{topic="orders",format="iceberg",partition="0"} 0');
+  expect(metrics).toMatch(/tansu_lake_exported_rows_total\{topic="orders",format="delta"\} \d+/);
+});
+
+test("records that no longer decode after an incompatible schema change stop the export with the offset named", async () => {
+  await produce("strict", order(), Array.from({ length: 5 }, (_, i) => ({ id: i, item: "a", quantity: 1 })));
+  const changed = { type: "record", name: "Order", fields: [{ name: "id", type: "string" }] };
+  writeFileSync(join(schemas, "strict.avsc"), schemaFile(changed));
+  await Bun.sleep(300);
+  await produce("strict", changed, Array.from({ length: 5 }, (_, i) => ({ id: `x${i}` })));
+  const until = Date.now() + 10_000;
+  let error: string | null = null;
+  while (error === null && Date.now() < until) {
+    await Bun.sleep(100);
+    error = (await topicView("strict")).lake[0]?.error ?? null;
+  }
+  expect(error).toContain("partition 0 offset 0 does not fit the topic's schema");
+  expect(await deltaRows(lake, "strict", "id")).toEqual([]);
+  const metrics = await (await fetch(`${broker.adminUrl}/metrics`)).text();
+  expect(metrics).toContain('tansu_lake_export_stopped{topic="strict",format="delta"} 1');
+});

@@ -82,6 +82,18 @@ describe("IncrementalAlterConfigs on topics", () => {
     expect(await configsOf(broker)).toEqual({});
   });
 
+  test("tansu.lake.format takes a list of parquet, iceberg and delta, each once; APPEND adds a format", async () => {
+    const broker = await withTopic();
+    expect(outcome(await alterTopic(broker, [op("tansu.lake.format", SET, "iceberg")]))).toEqual([ErrorCodes.NONE, null]);
+    expect(outcome(await alterTopic(broker, [op("tansu.lake.format", APPEND, "delta")]))).toEqual([ErrorCodes.NONE, null]);
+    expect(await configsOf(broker)).toEqual({ "tansu.lake.format": "iceberg,delta" });
+    expect(outcome(await alterTopic(broker, [op("tansu.lake.format", SET, "iceberg,orc")]))).toEqual([ErrorCodes.INVALID_CONFIG, 'tansu.lake.format takes a comma-separated list of parquet, iceberg, delta, not "orc"']);
+    expect(outcome(await alterTopic(broker, [op("tansu.lake.format", SET, "delta,delta")]))).toEqual([ErrorCodes.INVALID_CONFIG, "tansu.lake.format names an item twice"]);
+    expect(outcome(await alterTopic(broker, [op("tansu.lake.partition", SET, "hour")]))[0]).toBe(ErrorCodes.INVALID_CONFIG);
+    expect(outcome(await alterTopic(broker, [op("tansu.lake.flush.ms", SET, "0")]))[0]).toBe(ErrorCodes.INVALID_CONFIG);
+    expect(await configsOf(broker)).toEqual({ "tansu.lake.format": "iceberg,delta" });
+  });
+
   test("DELETE of a key the topic does not set succeeds and changes nothing, as in Kafka", async () => {
     const broker = await withTopic({ "retention.ms": "1" });
     expect(outcome(await alterTopic(broker, [op("no.such.config", DELETE, null), op("segment.ms", DELETE, null)]))).toEqual([ErrorCodes.NONE, null]);

@@ -1,6 +1,7 @@
 // Prometheus text exposition format 0.0.4: # HELP and # TYPE lines, then one line per series.
 
 import { errorName } from "../../protocol/errors.ts";
+import { type LakeProgress, offsetsBehind, secondsBehind, type TableProgress } from "../../lake/progress.ts";
 import type { CleanupProgress, PartitionProgress } from "../../retention/progress.ts";
 import { type Histogram, LATENCY_BUCKETS } from "./histogram.ts";
 import { type BrokerMetrics, VERSION_SLOTS } from "./registry.ts";
@@ -83,7 +84,24 @@ function partitions(out: Exposition, cleanup: CleanupProgress): void {
   for (const p of compacted) out.sample("tansu_compaction_removed_records_total", p.removedRecords, [["topic", p.topic], ["partition", String(p.partition)]]);
 }
 
-export function renderMetrics(m: BrokerMetrics, groups: GroupCounts | null, cleanup: CleanupProgress): string {
+function lakeTables(out: Exposition, lake: LakeProgress): void {
+  const tables = lake.all();
+  const now = Date.now();
+  const table = (t: TableProgress) => [["topic", t.topic], ["format", t.format]] as const;
+  const partition = (t: TableProgress, p: number) => [...table(t), ["partition", String(p)]] as const;
+  out.family("tansu_lake_offsets_behind", "gauge", "Offsets between a lake table's bookmark and the partition's high watermark, at this broker's last export check.");
+  for (const t of tables) for (const [p, lag] of t.partitions) out.sample("tansu_lake_offsets_behind", offsetsBehind(lag), partition(t, p));
+  out.family("tansu_lake_seconds_behind", "gauge", "How long a partition's oldest records not yet in the lake table have waited.");
+  for (const t of tables) for (const [p, lag] of t.partitions) out.sample("tansu_lake_seconds_behind", secondsBehind(lag, now), partition(t, p));
+  out.family("tansu_lake_exported_rows_total", "counter", "Rows this broker committed to a lake table.");
+  for (const t of tables) out.sample("tansu_lake_exported_rows_total", t.exportedRows, table(t));
+  out.family("tansu_lake_commits_total", "counter", "Commits this broker made to a lake table.");
+  for (const t of tables) out.sample("tansu_lake_commits_total", t.commits, table(t));
+  out.family("tansu_lake_export_stopped", "gauge", "1 while a lake table's export is stopped by an error (see /api/topics/:name).");
+  for (const t of tables) out.sample("tansu_lake_export_stopped", t.error === null ? 0 : 1, table(t));
+}
+
+export function renderMetrics(m: BrokerMetrics, groups: GroupCounts | null, cleanup: CleanupProgress, lake?: LakeProgress): string {
   const out = new Exposition();
   out.family("tansu_connections_open", "gauge", "Kafka client connections open now.").sample("tansu_connections_open", m.connectionsOpen);
   out.family("tansu_connections_total", "counter", "Kafka client connections accepted.").sample("tansu_connections_total", m.connectionsTotal);
@@ -100,6 +118,7 @@ export function renderMetrics(m: BrokerMetrics, groups: GroupCounts | null, clea
     out.family("tansu_group_members", "gauge", "Members of all consumer groups.").sample("tansu_group_members", groups.members);
   }
   partitions(out, cleanup);
+  if (lake !== undefined) lakeTables(out, lake);
   out.family("process_resident_memory_bytes", "gauge", "Resident set size in bytes.").sample("process_resident_memory_bytes", process.memoryUsage.rss());
   const cpu = process.cpuUsage();
   out.family("process_cpu_seconds_total", "counter", "User and system CPU time in seconds.").sample("process_cpu_seconds_total", (cpu.user + cpu.system) / 1e6);
