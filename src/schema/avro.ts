@@ -5,32 +5,10 @@
 // encoding (unions wrapped as {"type": value}, bytes as \u00XX strings), as avro-tools uses.
 
 import type { Type } from "avsc";
+import { bigLong } from "./avro-long.ts";
 import type { PartSchema } from "./types.ts";
 
 type Avsc = typeof import("avsc");
-
-const LONG_MIN = BigInt(Number.MIN_SAFE_INTEGER);
-const LONG_MAX = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** avsc rejects longs beyond 2^53 ("potential precision loss"); these are valid Avro, so longs are bigints. */
-function bigLong(avro: Avsc): Type {
-  return avro.types.LongType.__with({
-    fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
-    toBuffer: (n: bigint) => {
-      const buf = Buffer.alloc(8);
-      buf.writeBigInt64LE(n);
-      return buf;
-    },
-    fromJSON: (json: unknown) => {
-      if ((typeof json === "number" && Number.isInteger(json)) || (typeof json === "string" && /^-?\d+$/.test(json))) return BigInt(json);
-      throw new Error(`not an Avro long: ${JSON.stringify(json) ?? "nothing"}`);
-    },
-    // beyond 2^53 a JSON number would lose digits, so such longs print as strings (read back as longs)
-    toJSON: (n: bigint) => (n >= LONG_MIN && n <= LONG_MAX ? Number(n) : String(n)),
-    isValid: (n: unknown) => typeof n === "bigint" && BigInt.asIntN(64, n) === n,
-    compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
-  });
-}
 
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 

@@ -57,23 +57,13 @@ export interface Session {
  * Decodes a frame and prepares its handling; `run` does the work (the caller decides when).
  * `mute` stops reading the client's connection for a while (a quota's throttle time).
  */
-export function prepare(
-  frame: Uint8Array,
-  broker: Broker,
-  signal: AbortSignal,
-  clientAddress?: string,
-  doneWithRequestBytes?: () => void,
-  mute?: (ms: number) => void,
-  session?: Session,
-): Dispatched {
+export function prepare(...args: Parameters<typeof prepareLoaded>): Dispatched {
+  const [frame, broker] = args;
   // a request header starts with its int16 API key: a handler not yet loaded loads first
   const apiKey = frame.length >= 2 ? (((frame[0]! << 8) | frame[1]!) << 16) >> 16 : -1;
   const loading = broker.handlers.loaded(apiKey) === undefined ? broker.handlers.load(apiKey) : undefined;
-  if (loading === undefined) return prepareLoaded(frame, broker, signal, clientAddress, doneWithRequestBytes, mute, session);
-  return {
-    entry: broker.handlers.entry(apiKey) ?? null,
-    run: (inOrder) => loading.then(() => prepareLoaded(frame, broker, signal, clientAddress, doneWithRequestBytes, mute, session).run(inOrder)),
-  };
+  if (loading === undefined) return prepareLoaded(...args);
+  return { entry: broker.handlers.entry(apiKey) ?? null, run: (inOrder) => loading.then(() => prepareLoaded(...args).run(inOrder)) };
 }
 
 function prepareLoaded(

@@ -5,6 +5,7 @@
 
 import { inflateRawSync } from "node:zlib";
 import type { Type } from "avsc";
+import { bigLong } from "../../schema/avro-long.ts";
 import { IcebergError } from "./errors.ts";
 
 type Avsc = typeof import("avsc");
@@ -15,21 +16,6 @@ const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]);
 
 let loaded: Promise<Avsc> | undefined;
 const avsc = (): Promise<Avsc> => (loaded ??= import("avsc"));
-
-function bigLong(avro: Avsc): Type {
-  return avro.types.LongType.__with({
-    fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
-    toBuffer: (n: bigint) => {
-      const buf = Buffer.alloc(8);
-      buf.writeBigInt64LE(n);
-      return buf;
-    },
-    fromJSON: (json: number) => BigInt(json),
-    toJSON: (n: bigint) => Number(n),
-    isValid: (n: unknown) => typeof n === "bigint" && BigInt.asIntN(64, n) === n,
-    compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
-  });
-}
 
 function parse(avro: Avsc, schema: AvroSchema): Type {
   return avro.Type.forSchema(schema as Parameters<Avsc["Type"]["forSchema"]>[0], { registry: { long: bigLong(avro) }, omitRecordMethods: true });
