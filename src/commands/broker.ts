@@ -12,6 +12,7 @@ import { describeListener, listenKafka } from "../server/listener.ts";
 import type { ServerObserver } from "../server/observer.ts";
 import type { LakeProgress } from "../lake/progress.ts";
 import type { SinkCommits } from "../lake/sink.ts";
+import type { LakeStore } from "../lake/store.ts";
 import type { Engine } from "../storage/engine.ts";
 import { openEngineWaiting } from "../storage/open.ts";
 import { engineWhenOpen } from "../storage/when-open.ts";
@@ -62,9 +63,8 @@ async function securityParts(config: BrokerConfig) {
 }
 
 /** Topics with tansu.lake.format are exported under --lake-url (the lake code loads only then). */
-async function startLake(url: URL, broker: Broker, sink: SinkCommits, progress: LakeProgress | undefined): Promise<() => void> {
-  const [{ openLakeStore }, { startLakeExport }] = await Promise.all([import("../lake/open-store.ts"), import("../lake/exporter.ts")]);
-  const store = await openLakeStore(url, process.env);
+async function startLake(url: URL, store: LakeStore, broker: Broker, sink: SinkCommits, progress: LakeProgress | undefined): Promise<() => void> {
+  const { startLakeExport } = await import("../lake/exporter.ts");
   broker.log.info("lake export on", { lake: url.href });
   return startLakeExport({ engine: broker.engine, log: broker.log, config: broker.config, schemas: broker.schemas, store, sink, progress });
 }
@@ -77,6 +77,8 @@ async function startLake(url: URL, broker: Broker, sink: SinkCommits, progress: 
 export async function startBroker(config: BrokerConfig, log: Logger = createLogger(config.logLevel), shared?: Engine): Promise<RunningBroker> {
   const tls = await openTls(config, log);
   const security = await securityParts(config);
+  // before listening: a bad --lake-url (its S3 settings) fails the start like any other setting
+  const lakeStore = config.lakeUrl === null ? undefined : await (await import("../lake/open-store.ts")).openLakeStore(config.lakeUrl, process.env);
   const registry = config.schemaRegistry;
   const schemas = registry === null ? undefined : await (await import("../schema/registry.ts")).openSchemaRegistry(registry, log, config.schemaRegistryCheckIntervalMs, process.env);
   let instrument = (engine: Engine) => engine;
@@ -156,7 +158,7 @@ export async function startBroker(config: BrokerConfig, log: Logger = createLogg
   authorizer?.start();
   const stopTransactionSweep = every(config.transactionAbortTimedOutTransactionCleanupIntervalMs, "transaction sweep", log, () => sweepTransactions(transactionContext(broker), config));
   const stopTlsWatch = tls?.watch((options) => listener.reloadTls(options));
-  const stopLakeExport = config.lakeUrl === null || sink === undefined ? undefined : await startLake(config.lakeUrl, broker, sink, lakeProgress);
+  const stopLakeExport = config.lakeUrl === null || lakeStore === undefined || sink === undefined ? undefined : await startLake(config.lakeUrl, lakeStore, broker, sink, lakeProgress);
   const stopRetentionSweep = every(config.logRetentionCheckIntervalMs, "retention sweep", log, () => sweepRetention({ engine, log, config, progress: admin === null ? undefined : cleanup, checkpoints }));
   let stopping: Promise<void> | undefined;
   return {

@@ -2,6 +2,7 @@
 // the lastStableOffset, without control records and without the records of aborted transactions.
 
 import { decodeBatch } from "../protocol/records/decode.ts";
+import { type BatchHeader, readBatchHeader } from "../protocol/records/header.ts";
 import type { RecordHeader } from "../protocol/records/record.ts";
 import type { AbortedTransaction, Engine } from "../storage/engine.ts";
 
@@ -28,15 +29,25 @@ export type CommittedRead =
   | { readonly kind: "deleted"; readonly logStartOffset: number }
   | { readonly kind: "failed"; readonly errorCode: number };
 
+/** How much a partition holds past an offset without decoding it: enough to tell whether a flush is due. */
+export type CommittedTally =
+  | { readonly kind: "tally"; readonly records: number; readonly nextOffset: number; readonly bytes: number; readonly highWatermark: number }
+  | { readonly kind: "deleted"; readonly logStartOffset: number }
+  | { readonly kind: "failed"; readonly errorCode: number };
+
 const aborted = (list: readonly AbortedTransaction[], producerId: number, offset: number) => list.some((t) => t.producerId === producerId && t.firstOffset <= offset && offset <= t.lastOffset);
 
-/** Reads from `from` until `maxBytes` of batches (at least one batch) or the lastStableOffset. */
-export async function readCommitted(engine: Engine, topic: string, partition: number, from: number, maxBytes: number): Promise<CommittedRead> {
+type Scanned = { kind: "scanned"; nextOffset: number; bytes: number; logStartOffset: number; highWatermark: number } | { kind: "deleted"; logStartOffset: number } | { kind: "failed"; errorCode: number };
+
+/**
+ * Hands each committed data batch (not a marker, not an aborted transaction's) from `from` to
+ * `visit`, until `maxBytes` of batches (at least one batch) or the lastStableOffset.
+ */
+async function scan(engine: Engine, topic: string, partition: number, from: number, maxBytes: number, visit: (batch: Uint8Array, header: BatchHeader, stable: number) => void): Promise<Scanned> {
   const offsets = await engine.offsets(topic, partition);
   if (offsets.errorCode !== 0) return { kind: "failed", errorCode: offsets.errorCode };
   if (from < offsets.logStartOffset) return { kind: "deleted", logStartOffset: offsets.logStartOffset };
   const stable = offsets.lastStableOffset;
-  const records: CommittedRecord[] = [];
   let next = from;
   let bytes = 0;
   while (next < stable && bytes < maxBytes) {
@@ -47,12 +58,31 @@ export async function readCommitted(engine: Engine, topic: string, partition: nu
     const last = Math.min(batches.at(-1)!.lastOffset, stable - 1);
     const abortedHere = await engine.abortedTransactions(topic, partition, next, last);
     for (const stored of batches) {
-      const { header, records: inBatch } = decodeBatch(stored.bytes, { verifyCrc: false });
       bytes += stored.bytes.length;
+      const header = readBatchHeader(stored.bytes);
       if (header.isControl || (header.isTransactional && aborted(abortedHere, header.producerId, header.baseOffset))) continue;
-      for (const r of inBatch) if (r.offset >= next && r.offset < stable) records.push({ offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
+      visit(stored.bytes, header, stable);
     }
     next = Math.max(next, Math.min(batches.at(-1)!.lastOffset + 1, stable));
   }
-  return { kind: "records", records, nextOffset: next, bytes, logStartOffset: offsets.logStartOffset, highWatermark: offsets.highWatermark };
+  return { kind: "scanned", nextOffset: next, bytes, logStartOffset: offsets.logStartOffset, highWatermark: offsets.highWatermark };
+}
+
+/** Reads from `from` until `maxBytes` of batches (at least one batch) or the lastStableOffset. */
+export async function readCommitted(engine: Engine, topic: string, partition: number, from: number, maxBytes: number): Promise<CommittedRead> {
+  const records: CommittedRecord[] = [];
+  const scanned = await scan(engine, topic, partition, from, maxBytes, (batch, _header, stable) => {
+    for (const r of decodeBatch(batch, { verifyCrc: false }).records) if (r.offset >= from && r.offset < stable) records.push({ offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
+  });
+  if (scanned.kind !== "scanned") return scanned;
+  return { kind: "records", records, nextOffset: scanned.nextOffset, bytes: scanned.bytes, logStartOffset: scanned.logStartOffset, highWatermark: scanned.highWatermark };
+}
+
+/** Counts what `readCommitted` would read, from the batches' headers (a batch straddling `from` counts whole). */
+export async function tallyCommitted(engine: Engine, topic: string, partition: number, from: number, maxBytes: number): Promise<CommittedTally> {
+  let records = 0;
+  const scanned = await scan(engine, topic, partition, from, maxBytes, (_batch, header) => {
+    records += header.recordCount;
+  });
+  return scanned.kind === "scanned" ? { kind: "tally", records, nextOffset: scanned.nextOffset, bytes: scanned.bytes, highWatermark: scanned.highWatermark } : scanned;
 }

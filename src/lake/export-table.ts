@@ -5,13 +5,14 @@
 
 import type { Logger } from "../log.ts";
 import type { Engine } from "../storage/engine.ts";
-import { type CommittedRecord, readCommitted } from "./committed-records.ts";
+import { type CommittedRecord, readCommitted, tallyCommitted } from "./committed-records.ts";
 import type { LakeFormat, LakeTable, NewFile, TableState } from "./table.ts";
 import type { DataFile, LakeSchema, Row } from "./types.ts";
 
 const DAY_MS = 86_400_000;
 /** Commit attempts of one pass; a pass that loses them all tries again at the next check. */
 const ATTEMPTS = 5;
+const YIELD_EVERY_ROWS = 4096;
 
 export type Result<T> = { kind: "ok"; value: T } | { kind: "error"; message: string };
 
@@ -19,7 +20,7 @@ export type Result<T> = { kind: "ok"; value: T } | { kind: "error"; message: str
 export interface RowSource {
   /** The table schema for the topic's schema now, evolved from the table's own. */
   schema(previous: LakeSchema | null): Result<LakeSchema>;
-  row(schema: LakeSchema, partition: number, record: CommittedRecord): Result<Row>;
+  row(partition: number, record: CommittedRecord): Result<Row>;
   /** One data file of the rows, laid out for the readers of `format`. */
   parquet(schema: LakeSchema, rows: readonly Row[], format: LakeFormat): { bytes: Uint8Array; file: Omit<DataFile, "path" | "partitionDay"> };
 }
@@ -39,13 +40,26 @@ export interface ExportTarget {
   readonly policy: FlushPolicy;
 }
 
+/**
+ * Records past a table's bookmark (`from`) as counted so far: each check counts only what arrived
+ * since (batch headers, nothing decoded) until a flush setting is reached.
+ */
+export interface Waiting {
+  /** When this broker first saw them: flush.ms counts from there. */
+  readonly since: number;
+  readonly from: number;
+  nextOffset: number;
+  records: number;
+  bytes: number;
+}
+
 export interface ExportContext {
   readonly engine: Engine;
   readonly log: Logger;
   readonly maxExportBytes: number;
   readonly now: () => number;
-  /** When this broker first saw records waiting, by `location/partition`: flush.ms counts from there. */
-  readonly waiting: Map<string, number>;
+  /** What waits past each table's bookmark, by `location/partition`. */
+  readonly waiting: Map<string, Waiting>;
   /** Records already logged as not fitting, by `location/partition@offset` (logged once each). */
   readonly reported: Set<string>;
 }
@@ -100,27 +114,20 @@ export async function exportTable(ctx: ExportContext, target: ExportTarget): Pro
 async function dueFiles(ctx: ExportContext, target: ExportTarget, state: TableState, schema: LakeSchema, partition: number, seen: { highWatermarks: Map<number, number>; problems: string[] }): Promise<NewFile[]> {
   const { topic, policy } = target;
   const key = `${target.table.location}/${partition}`;
-  let from = (state.offsets.get(partition) ?? -1) + 1;
-  let read = await readCommitted(ctx.engine, topic, partition, from, ctx.maxExportBytes);
-  if (read.kind === "deleted") {
-    ctx.log.warn("lake export: records were deleted from the log before they reached the table", { topic, partition, table: target.table.location, from, logStartOffset: read.logStartOffset });
-    from = read.logStartOffset;
-    read = await readCommitted(ctx.engine, topic, partition, from, ctx.maxExportBytes);
-  }
+  const from = (state.offsets.get(partition) ?? -1) + 1;
+  const waiting = await tally(ctx, target, partition, key, from);
+  if (waiting === null) return [];
+  seen.highWatermarks.set(partition, waiting.highWatermark);
+  if (waiting.records === 0) return [];
+  const full = waiting.bytes >= ctx.maxExportBytes;
+  if (!full && waiting.records < policy.rows && waiting.bytes < policy.bytes && ctx.now() - waiting.since < policy.ms) return [];
+  const read = await readCommitted(ctx.engine, topic, partition, waiting.from, ctx.maxExportBytes);
   if (read.kind !== "records") return [];
-  seen.highWatermarks.set(partition, read.highWatermark);
-  if (read.records.length === 0) {
-    ctx.waiting.delete(key);
-    return [];
-  }
-  const now = ctx.now();
-  const since = ctx.waiting.get(key) ?? now;
-  ctx.waiting.set(key, since);
-  const full = read.bytes >= ctx.maxExportBytes;
-  if (!full && read.records.length < policy.rows && read.bytes < policy.bytes && now - since < policy.ms) return [];
   const rows: { row: Row; record: CommittedRecord }[] = [];
   for (const record of read.records) {
-    const row = target.source.row(schema, partition, record);
+    // a long export lets the broker answer its clients in between
+    if (rows.length % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await new Promise((resolve) => setImmediate(resolve));
+    const row = target.source.row(partition, record);
     if (row.kind === "error") {
       const stuck = `${key}@${record.offset}`;
       seen.problems.push(`partition ${partition} offset ${record.offset} does not fit the topic's schema: ${row.message}`);
@@ -143,4 +150,27 @@ async function dueFiles(ctx: ExportContext, target: ExportTarget, state: TableSt
     const { bytes, file } = target.source.parquet(schema, group.map((g) => g.row), target.table.format);
     return { partition, firstOffset: group[0]!.record.offset, lastOffset: group.at(-1)!.record.offset, bytes, file: day === undefined ? file : { ...file, partitionDay: day } };
   });
+}
+
+/** The partition's waiting records counted up to now, or null when the log cannot be read. */
+async function tally(ctx: ExportContext, target: ExportTarget, partition: number, key: string, bookmark: number): Promise<(Waiting & { highWatermark: number }) | null> {
+  let from = bookmark;
+  const waiting = ctx.waiting.get(key);
+  for (;;) {
+    const start = waiting?.from === from ? waiting : { since: ctx.now(), from, nextOffset: from, records: 0, bytes: 0 };
+    const counted = await tallyCommitted(ctx.engine, target.topic, partition, start.nextOffset, Math.max(1, ctx.maxExportBytes - start.bytes));
+    if (counted.kind === "failed") return null;
+    if (counted.kind === "deleted") {
+      if (from >= counted.logStartOffset) return null;
+      if (waiting?.from !== counted.logStartOffset) {
+        ctx.log.warn("lake export: records were deleted from the log before they reached the table", { topic: target.topic, partition, table: target.table.location, from, logStartOffset: counted.logStartOffset });
+      }
+      from = counted.logStartOffset;
+      continue;
+    }
+    const next = { ...start, nextOffset: counted.nextOffset, records: start.records + counted.records, bytes: start.bytes + counted.bytes };
+    if (next.records === 0) ctx.waiting.delete(key);
+    else ctx.waiting.set(key, next);
+    return { ...next, highWatermark: counted.highWatermark };
+  }
 }

@@ -116,7 +116,7 @@ export class LakeExporter {
     progress.checkedAt = Date.now();
     for (let partition = 0; partition < topic.partitionCount; partition++) {
       const highWatermark = outcome.highWatermarks.get(partition) ?? progress.partitions.get(partition)?.highWatermark ?? 0;
-      const waitingSince = this.exporting.waiting.get(`${table.location}/${partition}`) ?? null;
+      const waitingSince = this.exporting.waiting.get(`${table.location}/${partition}`)?.since ?? null;
       progress.partitions.set(partition, { tableOffset: outcome.offsets.get(partition) ?? -1, highWatermark, waitingSince });
     }
   }

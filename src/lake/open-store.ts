@@ -10,6 +10,6 @@ export async function openLakeStore(url: URL, env: Record<string, string | undef
   const { s3Settings } = await import("../storage/s3/settings.ts");
   const { SdkObjectStore } = await import("../storage/s3/sdk-store.ts");
   const { ObjectLakeStore } = await import("./object-store.ts");
-  const settings = s3Settings(url, env);
+  const settings = s3Settings(url, env, undefined, "--lake-url");
   return new ObjectLakeStore(new SdkObjectStore(settings), settings.prefix, `s3://${settings.bucket}`);
 }

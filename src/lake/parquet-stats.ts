@@ -43,11 +43,12 @@ function comparator(type: LakeType): ((a: LakeValue, b: LakeValue) => number) | 
   }
 }
 
-function stats(values: Iterable<LakeValue>, compare: ((a: LakeValue, b: LakeValue) => number) | null): Stats {
+function stats(rows: readonly Row[], get: (row: Row) => LakeValue, compare: ((a: LakeValue, b: LakeValue) => number) | null): Stats {
   let nullCount = 0;
   let min: LakeValue | undefined;
   let max: LakeValue | undefined;
-  for (const v of values) {
+  for (const row of rows) {
+    const v = get(row);
     if (v === null) nullCount++;
     else if (compare !== null && !(typeof v === "number" && Number.isNaN(v))) {
       if (min === undefined || compare(v, min) < 0) min = v;
@@ -57,19 +58,15 @@ function stats(values: Iterable<LakeValue>, compare: ((a: LakeValue, b: LakeValu
   return min === undefined ? { nullCount } : { nullCount, min, max };
 }
 
-function* column(rows: readonly Row[], get: (row: Row) => LakeValue): Iterable<LakeValue> {
-  for (const row of rows) yield get(row);
-}
-
 export function columnStats(fields: readonly LakeField[], rows: readonly Row[]): DataFile["columnStats"] {
   const result = new Map<number, Stats>();
   for (const f of fields) {
     if (f.name === KAFKA_COLUMN && f.type.kind === "struct") {
       for (const inner of f.type.fields.filter((k) => KAFKA_BOUNDED.has(k.name))) {
-        result.set(inner.id, stats(column(rows, (r) => (r[KAFKA_COLUMN] as Row)[inner.name] ?? null), comparator(inner.type)));
+        result.set(inner.id, stats(rows, (r) => (r[KAFKA_COLUMN] as Row)[inner.name] ?? null, comparator(inner.type)));
       }
     } else if (f.type.kind !== "struct" && f.type.kind !== "list" && f.type.kind !== "map") {
-      result.set(f.id, stats(column(rows, (r) => r[f.name] ?? null), comparator(f.type)));
+      result.set(f.id, stats(rows, (r) => r[f.name] ?? null, comparator(f.type)));
     }
   }
   return result;

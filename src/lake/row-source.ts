@@ -5,21 +5,26 @@
 import type { Logger } from "../log.ts";
 import type { SchemaRegistry } from "../schema/registry.ts";
 import type { TopicSchema } from "../schema/types.ts";
+import type { LakeSchema } from "./types.ts";
 import type { RowSource } from "./export-table.ts";
 import { writeParquet } from "./parquet.ts";
+import { mapTopic } from "./map-topic.ts";
 import { toRow } from "./rows.ts";
-import { tableSchema } from "./table-schema.ts";
+import { evolve } from "./table-schema.ts";
 
 const reported = new Set<string>();
 
 export function rowSource(topicSchema: TopicSchema): RowSource {
+  // the topic's columns do not depend on the table's schema (only their ids do): mapped once
+  const mapped = mapTopic(topicSchema);
+  let evolved: { previous: LakeSchema | null; schema: LakeSchema } | undefined;
   return {
     schema(previous) {
-      const result = tableSchema(topicSchema, previous);
-      return result.kind === "error" ? result : { kind: "ok", value: result.schema };
+      if (mapped.kind === "error") return mapped;
+      if (evolved?.previous !== previous) evolved = { previous, schema: evolve(mapped.mapped.fields, previous) };
+      return { kind: "ok", value: evolved.schema };
     },
-    row(schema, partition, record) {
-      const mapped = tableSchema(topicSchema, schema);
+    row(partition, record) {
       if (mapped.kind === "error") return mapped;
       const row = toRow({ partition, offset: BigInt(record.offset), timestamp: BigInt(record.timestamp), key: record.key, value: record.value, headers: record.headers }, mapped.mapped);
       return row.kind === "error" ? row : { kind: "ok", value: row.row };

@@ -43,5 +43,4 @@ export class SinkCommits implements LakeSink {
     this.held.set(key, lastOffset);
     for (const w of [...(this.waiters.get(key) ?? [])]) if (w.lastOffset <= lastOffset) w.done(true);
   }
-
 }

@@ -113,7 +113,7 @@ export function openTable(format: LakeFormat, store: LakeStore, topic: string, {
     if (read.kind !== "records") return null;
     const rows = [];
     for (const record of read.records.filter((r) => r.offset <= lastOffset)) {
-      const row = source.row(schema.value, partition, record);
+      const row = source.row(partition, record);
       if (row.kind === "error") return null;
       rows.push(row.value);
     }

@@ -17,6 +17,8 @@ export class FrameAssembler {
   private len = 0;
   /** The buffer of a large frame whose request is done with it, for the next large frame. */
   private spare: Uint8Array<ArrayBuffer> | null = null;
+  /** Buffers handed over with more than one frame in them. */
+  private readonly shared = new WeakSet<ArrayBufferLike>();
 
   /** `minFrameBytes`: a request has at least 1 byte, a response at least its correlation id. */
   constructor(
@@ -39,6 +41,9 @@ export class FrameAssembler {
 
     const frames: Uint8Array[] = [];
     let off = 0;
+    // once a large frame is handed over, the buffer is left to the frames in it: every frame after
+    // it in this chunk is handed over in place too, and only the incomplete rest moves (once)
+    let handedOver = 0;
     while (this.len - off >= 4) {
       const size = this.sizeAt(off);
       if (size < this.minFrameBytes || size > this.maxFrameBytes) {
@@ -46,22 +51,25 @@ export class FrameAssembler {
       }
       const end = off + 4 + size;
       if (end > this.len) break;
-      if (size < HAND_OVER_BYTES) {
+      if (size < HAND_OVER_BYTES && handedOver === 0) {
         frames.push(this.buf.slice(off + 4, end));
         off = end;
         // a spare is kept only between large frames
         this.spare = null;
         continue;
       }
-      // a large frame keeps the buffer it arrived in; what follows it moves to a new one
       frames.push(this.buf.subarray(off + 4, end));
-      const rest = this.buf.subarray(end, this.len);
+      handedOver++;
+      off = end;
+    }
+    if (handedOver > 0) {
+      // a buffer several frames share is never recycled: one of them done does not free it
+      if (handedOver > 1) this.shared.add(this.buf.buffer);
+      const rest = this.buf.subarray(off, this.len);
       this.buf = new Uint8Array(Math.max(INITIAL_BYTES, rest.length));
       this.buf.set(rest);
       this.len = rest.length;
-      off = 0;
-    }
-    if (off > 0) {
+    } else if (off > 0) {
       this.buf.copyWithin(0, off, this.len);
       this.len -= off;
       // give back memory after a burst of small frames filled a large buffer
@@ -76,7 +84,7 @@ export class FrameAssembler {
    */
   recycle(frame: Uint8Array): void {
     const buffer = frame.buffer;
-    if (frame.byteLength >= HAND_OVER_BYTES && buffer instanceof ArrayBuffer && (this.spare === null || buffer.byteLength > this.spare.length)) this.spare = new Uint8Array(buffer);
+    if (frame.byteLength >= HAND_OVER_BYTES && buffer instanceof ArrayBuffer && !this.shared.has(buffer) && (this.spare === null || buffer.byteLength > this.spare.length)) this.spare = new Uint8Array(buffer);
   }
 
   private sizeAt(off: number): number {

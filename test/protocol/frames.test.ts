@@ -106,3 +106,20 @@ test("small frames are never recycled", () => {
   const [big] = a.push(framed([1 << 20]).bytes).frames;
   expect(big!.buffer).not.toBe(small!.buffer);
 });
+
+test("large frames arriving together stay in their buffer, each whole; a buffer they share is never recycled", () => {
+  const a = new FrameAssembler(64 << 20);
+  const { bytes, frames: expected } = framed([200_000, 70_000, 5, 300_000, 90_000], 6);
+  // the last frame arrives only in part: it moves to a buffer of its own, the others stay in place
+  const cut = bytes.length - 50_000;
+  const first = a.push(bytes.subarray(0, cut)).frames;
+  expect(first.length).toBe(4);
+  expect(new Set(first.map((f) => f.buffer)).size).toBe(1);
+  const last = a.push(bytes.subarray(cut)).frames;
+  for (const [i, f] of [...first, ...last].entries()) expect(Buffer.compare(f, expected[i]!)).toBe(0);
+
+  a.recycle(first[0]!);
+  const [next] = a.push(framed([250_000], 7).bytes).frames;
+  expect(next!.buffer).not.toBe(first[0]!.buffer);
+  for (const [i, f] of first.entries()) expect(Buffer.compare(f, expected[i]!)).toBe(0);
+});

@@ -53,4 +53,9 @@ describe("s3:// settings", () => {
       expect((error as Error).message).toContain(message);
     }
   });
+
+  test("errors name the flag the URL came from (--storage-engine unless told)", () => {
+    expect(() => s3Settings(new URL("s3://b"), {})).toThrow("--storage-engine: s3 needs AWS_ACCESS_KEY_ID");
+    expect(() => s3Settings(new URL("s3://b?path-style=maybe"), local, undefined, "--lake-url")).toThrow("--lake-url: path-style=maybe is not true or false");
+  });
 });

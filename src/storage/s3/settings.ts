@@ -102,39 +102,40 @@ const NUMERIC: Record<string, [NumericTuning, number]> = {
 
 const TUNING_PARAMETERS = [...Object.keys(NUMERIC), "speculative-commits", "etag-style", "path-style"];
 
-function flag(value: string, what: string): boolean {
+function flag(value: string, name: string, what: string): boolean {
   if (/^(true|1|yes)$/i.test(value)) return true;
   if (/^(false|0|no)$/i.test(value)) return false;
-  throw new ConfigError(`--storage-engine: ${what}=${value} is not true or false`);
+  throw new ConfigError(`${what}: ${name}=${value} is not true or false`);
 }
 
-export function parseTuning(params: URLSearchParams, base: S3Tuning = DEFAULT_TUNING): S3Tuning {
+/** `what`: the flag the URL came from, as errors name it. */
+export function parseTuning(params: URLSearchParams, base: S3Tuning = DEFAULT_TUNING, what = "--storage-engine"): S3Tuning {
   const tuning: S3Tuning = { ...base };
   for (const [name, value] of params) {
     const numeric = NUMERIC[name];
     if (numeric !== undefined) {
       const [field, min] = numeric;
       const n = Number(value);
-      if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`--storage-engine: ${name}=${value} must be an integer >= ${min}`);
+      if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`${what}: ${name}=${value} must be an integer >= ${min}`);
       tuning[field] = n;
-    } else if (name === "speculative-commits") tuning.speculativeCommits = flag(value, name);
+    } else if (name === "speculative-commits") tuning.speculativeCommits = flag(value, name, what);
     else if (name === "etag-style") {
-      if (value !== "auto" && value !== "quoted" && value !== "unquoted") throw new ConfigError(`--storage-engine: etag-style=${value} is not auto, quoted or unquoted`);
+      if (value !== "auto" && value !== "quoted" && value !== "unquoted") throw new ConfigError(`${what}: etag-style=${value} is not auto, quoted or unquoted`);
       tuning.etagStyle = value;
-    } else if (name !== "path-style") throw new ConfigError(`--storage-engine: unknown s3 parameter ${name} (known: ${TUNING_PARAMETERS.join(", ")})`);
+    } else if (name !== "path-style") throw new ConfigError(`${what}: unknown s3 parameter ${name} (known: ${TUNING_PARAMETERS.join(", ")})`);
   }
-  if (tuning.indexKeepEntries >= tuning.indexMaxEntries) throw new ConfigError("--storage-engine: index-keep-entries must be below index-max-entries");
+  if (tuning.indexKeepEntries >= tuning.indexMaxEntries) throw new ConfigError(`${what}: index-keep-entries must be below index-max-entries`);
   if (tuning.maintenanceIntervalMs > 0 && tuning.orphanMinAgeMs < 2 * tuning.commitTimeoutMs + 2 * tuning.requestTimeoutMs) {
-    throw new ConfigError("--storage-engine: orphan-min-age-ms must be at least twice commit-timeout-ms plus twice request-timeout-ms");
+    throw new ConfigError(`${what}: orphan-min-age-ms must be at least twice commit-timeout-ms plus twice request-timeout-ms`);
   }
   return tuning;
 }
 
 export type Env = Record<string, string | undefined>;
 
-export function s3Settings(url: URL, env: Env, base?: S3Tuning): S3Settings {
+export function s3Settings(url: URL, env: Env, base?: S3Tuning, what = "--storage-engine"): S3Settings {
   const bucket = decodeURIComponent(url.hostname);
-  if (bucket === "") throw new ConfigError(`--storage-engine: no bucket in ${url.href} (e.g. s3://bucket/prefix)`);
+  if (bucket === "") throw new ConfigError(`${what}: no bucket in ${url.href} (e.g. s3://bucket/prefix)`);
   const path = decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, "");
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT || undefined;
   if (endpoint !== undefined) {
@@ -151,7 +152,7 @@ export function s3Settings(url: URL, env: Env, base?: S3Tuning): S3Settings {
   }
   const accessKeyId = env.AWS_ACCESS_KEY_ID ?? "";
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY ?? "";
-  if (accessKeyId === "" || secretAccessKey === "") throw new ConfigError("s3 storage needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  if (accessKeyId === "" || secretAccessKey === "") throw new ConfigError(`${what}: s3 needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`);
   const sessionToken = env.AWS_SESSION_TOKEN || undefined;
   const pathStyle = url.searchParams.get("path-style");
   return {
@@ -160,8 +161,8 @@ export function s3Settings(url: URL, env: Env, base?: S3Tuning): S3Settings {
     endpoint,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1",
     credentials: sessionToken === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken },
-    forcePathStyle: pathStyle === null ? endpoint !== undefined : flag(pathStyle, "path-style"),
-    tuning: parseTuning(url.searchParams, base),
+    forcePathStyle: pathStyle === null ? endpoint !== undefined : flag(pathStyle, "path-style", what),
+    tuning: parseTuning(url.searchParams, base, what),
   };
 }
 
