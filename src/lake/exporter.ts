@@ -10,13 +10,18 @@ import type { SchemaRegistry } from "../schema/registry.ts";
 import { every } from "../server/periodic.ts";
 import type { Engine, TopicInfo } from "../storage/engine.ts";
 import { topicConfigValue } from "../topics/configs.ts";
-import { type ExportContext, type ExportOutcome, exportTable, type FlushPolicy, type RowSource } from "./export-table.ts";
-import { rowSourceFor } from "./row-source.ts";
+import type { ExportContext, ExportOutcome, FlushPolicy, RowSource } from "./export-table.ts";
 import type { LakeProgress } from "./progress.ts";
 import type { SinkCommits } from "./sink.ts";
 import type { LakeStore } from "./store.ts";
 import type { LakeFormat, LakeTable } from "./table.ts";
-import { openTable } from "./tables.ts";
+
+/** What exporting needs (Parquet writing, the table formats), loaded once a topic has a lake format. */
+const loadExport = async () => {
+  const [{ exportTable }, { rowSourceFor }, { openTable }] = await Promise.all([import("./export-table.ts"), import("./row-source.ts"), import("./tables.ts")]);
+  return { exportTable, rowSourceFor, openTable };
+};
+type ExportCode = Awaited<ReturnType<typeof loadExport>>;
 
 export interface LakeExportContext {
   readonly engine: Engine;
@@ -54,6 +59,7 @@ export class LakeExporter {
   /** Per sink `topic/partition`, the log start this broker last moved it to. */
   private readonly released = new Map<string, number>();
   private readonly exporting: ExportContext;
+  private code: Promise<ExportCode> | undefined;
 
   constructor(private readonly ctx: LakeExportContext) {
     this.exporting = { engine: ctx.engine, log: ctx.log, maxExportBytes: ctx.config.lakeMaxExportBytes, now: Date.now, waiting: new Map(), reported: new Set() };
@@ -64,15 +70,16 @@ export class LakeExporter {
     for (const topic of await this.ctx.engine.listTopics()) {
       const formats = lakeFormats(this.ctx.config, topic);
       if (formats.length === 0) continue;
-      const source = await rowSourceFor(topic.name, this.ctx.schemas, this.ctx.log);
+      const code = await (this.code ??= loadExport());
+      const source = await code.rowSourceFor(topic.name, this.ctx.schemas, this.ctx.log);
       if (source === null) continue;
       this.current.set(topic.name, { topic, source });
       const bookmarks: ReadonlyMap<number, number>[] = [];
       for (const format of formats) {
-        const table = this.table(format, topic.name);
+        const table = this.table(code, format, topic.name);
         let outcome: ExportOutcome;
         try {
-          outcome = await exportTable(this.exporting, { topic: topic.name, partitions: topic.partitionCount, table, source, policy: flushPolicy(this.ctx.config, topic) });
+          outcome = await code.exportTable(this.exporting, { topic: topic.name, partitions: topic.partitionCount, table, source, policy: flushPolicy(this.ctx.config, topic) });
         } catch (e) {
           // the lake or storage failed this pass: nothing half-written is visible, the next pass retries
           const error = `export failed: ${e instanceof Error ? e.message : String(e)}`;
@@ -91,12 +98,12 @@ export class LakeExporter {
     return exported;
   }
 
-  private table(format: LakeFormat, name: string): LakeTable {
+  private table(code: ExportCode, format: LakeFormat, name: string): LakeTable {
     const key = `${format}/${name}`;
     let table = this.tables.get(key);
     if (table === undefined) {
       const now = () => this.current.get(name)!;
-      table = openTable(format, this.ctx.store, name, {
+      table = code.openTable(format, this.ctx.store, name, {
         partitions: () => now().topic.partitionCount,
         byDay: () => topicConfigValue(this.ctx.config, now().topic, "tansu.lake.partition") === "day",
         source: () => now().source,

@@ -18,7 +18,8 @@ const encoder = new TextEncoder();
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 async function validatorFor(draft: unknown): Promise<AjvCore> {
-  const options = { strict: false, allErrors: false };
+  // ajv knows no formats without ajv-formats; unchecked, they would each log "unknown format"
+  const options = { strict: false, allErrors: false, validateFormats: false };
   if (draft === undefined || (typeof draft === "string" && DRAFT_7.test(draft))) {
     const { Ajv } = await import("ajv");
     return new Ajv(options);

@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), "tansu-abuse-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.each([["memory", "memory://"], ["sqlite", `sqlite://${join(dir, "tansu.db")}`]])("a consumer that pipelines 60 long-poll Fetches of ~20 MB, never reads, then closes (%s)", (_, storage) => {
-  test("leaves the broker answering within 1 s and its memory bounded", async () => {
+  test("leaves the broker answering and its memory bounded", async () => {
     const broker = await startBroker(["--storage-engine", storage]);
     try {
       await fill(broker.bootstrap, "stalled", 20);

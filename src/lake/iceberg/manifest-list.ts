@@ -1,5 +1,6 @@
 // The manifest list of a snapshot: one Avro `manifest_file` per manifest (table spec, "Manifest
-// Lists"). An append lists the parent snapshot's manifests unchanged plus its own new one.
+// Lists"). An append lists the parent snapshot's manifests plus its own new one, some of them
+// merged (manifest-merge.ts).
 
 import { readAvroFile, writeAvroFile, type AvroSchema } from "./avro-file.ts";
 import type { DataFile } from "../types.ts";
@@ -85,15 +86,20 @@ export interface AddedManifest {
   readonly files: readonly DataFile[];
 }
 
+/** The summary of an int partition field (the day) over the values of a manifest's files. */
+export function intFieldSummary(values: readonly (number | null)[]): FieldSummary {
+  const present = values.filter((v) => v !== null);
+  return {
+    contains_null: present.length < values.length,
+    contains_nan: null,
+    lower_bound: present.length === 0 ? null : Buffer.from(intBound(present.reduce((a, b) => Math.min(a, b)))),
+    upper_bound: present.length === 0 ? null : Buffer.from(intBound(present.reduce((a, b) => Math.max(a, b)))),
+  };
+}
+
 /** The entry of a manifest a commit adds; with the day spec, its summary spans the files' days. */
 export function addedManifest({ location, length, spec, sequenceNumber, snapshotId, files }: AddedManifest): ManifestFile {
-  const days = files.flatMap((f) => (f.partitionDay === undefined ? [] : [f.partitionDay]));
-  const summary = (): FieldSummary => ({
-    contains_null: days.length < files.length,
-    contains_nan: null,
-    lower_bound: days.length === 0 ? null : Buffer.from(intBound(Math.min(...days))),
-    upper_bound: days.length === 0 ? null : Buffer.from(intBound(Math.max(...days))),
-  });
+  const days = files.map((f) => f.partitionDay ?? null);
   return {
     manifest_path: location,
     manifest_length: BigInt(length),
@@ -108,7 +114,7 @@ export function addedManifest({ location, length, spec, sequenceNumber, snapshot
     added_rows_count: BigInt(files.reduce((n, f) => n + f.recordCount, 0)),
     existing_rows_count: 0n,
     deleted_rows_count: 0n,
-    partitions: spec.fields.map(summary),
+    partitions: spec.fields.map(() => intFieldSummary(days)),
     key_metadata: null,
   };
 }

@@ -17,6 +17,14 @@ export interface Snapshot {
   readonly "schema-id"?: number;
 }
 
+export interface SnapshotRef {
+  readonly "snapshot-id": bigint;
+  readonly type: string;
+  /** A branch's own retention, in place of the table properties of the same names. */
+  readonly "min-snapshots-to-keep"?: number;
+  readonly "max-snapshot-age-ms"?: number;
+}
+
 export interface TableMetadata {
   readonly "format-version": 2;
   readonly "table-uuid": string;
@@ -37,7 +45,7 @@ export interface TableMetadata {
   readonly "metadata-log": readonly { readonly "timestamp-ms": number; readonly "metadata-file": string }[];
   readonly "sort-orders": readonly unknown[];
   readonly "default-sort-order-id": number;
-  readonly refs: Readonly<Record<string, { readonly "snapshot-id": bigint; readonly type: string }>>;
+  readonly refs: Readonly<Record<string, SnapshotRef>>;
   /** Other keys of the file, as read. */
   readonly others: Readonly<Record<string, unknown>>;
 }
@@ -106,7 +114,8 @@ export function readMetadata(json: unknown): TableMetadata {
     refs: Object.fromEntries(
       Object.entries(refs).map(([name, r]) => {
         const ref = object(r, `ref ${name}`);
-        return [name, { ...ref, "snapshot-id": long(ref["snapshot-id"], `ref ${name} snapshot-id`), type: text(ref.type, `ref ${name} type`) }];
+        const retention = (key: "min-snapshots-to-keep" | "max-snapshot-age-ms") => (ref[key] == null ? {} : { [key]: int(ref[key], `ref ${name} ${key}`) });
+        return [name, { ...ref, "snapshot-id": long(ref["snapshot-id"], `ref ${name} snapshot-id`), type: text(ref.type, `ref ${name} type`), ...retention("min-snapshots-to-keep"), ...retention("max-snapshot-age-ms") }];
       }),
     ),
     others: Object.fromEntries(Object.entries(o).filter(([key]) => !KNOWN.has(key))),

@@ -1,18 +1,20 @@
 // The next metadata version: the base version (or a new table) with the commit's schema, partition
 // spec and snapshot. A schema keeps its schema-id forever, so a known id with other fields is an
 // error; a new id is appended to `schemas` and becomes current. Partition specs are reused when
-// equivalent, else added; the new snapshot becomes the `main` branch's head.
+// equivalent, else added; the new snapshot becomes the `main` branch's head. Expired snapshots
+// leave `snapshots` and `snapshot-log`, and `metadata-log` keeps the newest
+// write.metadata.previous-versions-max entries.
 
 import type { LakeSchema } from "../types.ts";
 import { IcebergError } from "./errors.ts";
 import type { Snapshot, TableMetadata } from "./metadata.ts";
 import { chooseSpec, NO_PARTITION_ID, wantedFields, type PartitionSpec } from "./partition.ts";
+import type { TableSettings } from "./properties.ts";
+import { retainedSnapshots, trimSnapshotLog } from "./retention.ts";
 import { fromIcebergSchema, toIcebergSchema, type IcebergSchema } from "./schema.ts";
 
 /** Table property naming the Kafka topic the table is written from. */
 export const TOPIC_PROPERTY = "tansu.topic";
-/** Older metadata files listed in metadata-log (the spec allows pruning it). */
-const METADATA_LOG_ENTRIES = 100;
 
 export interface TableShape {
   readonly schemas: readonly IcebergSchema[];
@@ -47,12 +49,17 @@ export interface NextMetadataInput {
   readonly schemaId: number;
   readonly snapshot: Snapshot;
   readonly topic: string;
+  /** The base version's settings (the defaults for a new table). */
+  readonly settings: TableSettings;
 }
 
-export function nextMetadata({ base, location, shape, schemaId, snapshot, topic }: NextMetadataInput): TableMetadata {
+export function nextMetadata({ base, location, shape, schemaId, snapshot, topic, settings }: NextMetadataInput): TableMetadata {
   const before = base?.metadata;
   const now = snapshot["timestamp-ms"];
   const metadataLog = base === null ? [] : [...base.metadata["metadata-log"], { "timestamp-ms": base.metadata["last-updated-ms"], "metadata-file": base.file }];
+  const refs = { ...before?.refs, main: { ...before?.refs.main, "snapshot-id": snapshot["snapshot-id"], type: "branch" } };
+  const snapshots = [...(before?.snapshots ?? []), snapshot];
+  const kept = retainedSnapshots(snapshots, refs, settings, now);
   return {
     "format-version": 2,
     "table-uuid": before?.["table-uuid"] ?? crypto.randomUUID(),
@@ -67,12 +74,12 @@ export function nextMetadata({ base, location, shape, schemaId, snapshot, topic 
     "last-partition-id": shape.lastPartitionId,
     properties: { ...before?.properties, [TOPIC_PROPERTY]: topic },
     "current-snapshot-id": snapshot["snapshot-id"],
-    snapshots: [...(before?.snapshots ?? []), snapshot],
-    "snapshot-log": [...(before?.["snapshot-log"] ?? []), { "timestamp-ms": now, "snapshot-id": snapshot["snapshot-id"] }],
-    "metadata-log": metadataLog.slice(-METADATA_LOG_ENTRIES),
+    snapshots: snapshots.filter((s) => kept.has(s["snapshot-id"])),
+    "snapshot-log": trimSnapshotLog([...(before?.["snapshot-log"] ?? []), { "timestamp-ms": now, "snapshot-id": snapshot["snapshot-id"] }], kept),
+    "metadata-log": metadataLog.slice(-settings.previousVersionsMax),
     "sort-orders": before?.["sort-orders"] ?? [{ "order-id": 0, fields: [] }],
     "default-sort-order-id": before?.["default-sort-order-id"] ?? 0,
-    refs: { ...before?.refs, main: { ...before?.refs.main, "snapshot-id": snapshot["snapshot-id"], type: "branch" } },
+    refs,
     others: before?.others ?? {},
   };
 }

@@ -43,8 +43,11 @@ export function bookmark(metadata: TableMetadata): Map<number, bigint> {
 
 export interface AppendSummaryInput {
   readonly parent: Snapshot | undefined;
+  readonly snapshotId: bigint;
   /** Every manifest of the new snapshot. */
   readonly manifests: readonly ManifestFile[];
+  /** Manifests of earlier snapshots that merged ones replace. */
+  readonly replacedManifests: number;
   readonly addedFiles: number;
   readonly addedRecords: number;
   readonly addedBytes: number;
@@ -58,6 +61,7 @@ export function appendSummary(input: AppendSummaryInput): Record<string, string>
   const records = data.reduce((n, m) => n + m.added_rows_count + m.existing_rows_count, 0n);
   const before = input.parent?.summary ?? {};
   const totalSize = input.parent === undefined ? "0" : before["total-files-size"];
+  const created = input.manifests.filter((m) => m.added_snapshot_id === input.snapshotId).length;
   const summary: Record<string, string> = {
     operation: "append",
     "added-data-files": String(input.addedFiles),
@@ -70,6 +74,9 @@ export function appendSummary(input: AppendSummaryInput): Record<string, string>
     "total-delete-files": before["total-delete-files"] ?? "0",
     "total-position-deletes": before["total-position-deletes"] ?? "0",
     "total-equality-deletes": before["total-equality-deletes"] ?? "0",
+    "manifests-created": String(created),
+    "manifests-kept": String(input.manifests.length - created),
+    "manifests-replaced": String(input.replacedManifests),
   };
   for (const [partition, offset] of [...input.offsets].sort(([a], [b]) => a - b)) summary[`${OFFSET_PREFIX}${partition}`] = String(offset);
   return summary;
