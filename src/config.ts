@@ -315,6 +315,13 @@ export function parseInteger(value: string, what: string, min: number, max = Num
   return n;
 }
 
+/** --schema-registry: null when empty (no validation); which schemes are served is the registry's to say when it opens. */
+export function parseSchemaRegistry(value: string, what: string): URL | null {
+  if (value === "") return null;
+  if (!URL.canParse(value)) throw new ConfigError(`${what}: not a URL: ${JSON.stringify(value)}`);
+  return new URL(value);
+}
+
 function parseBoolean(value: string, what: string): boolean {
   if (/^(true|1|yes)$/i.test(value)) return true;
   if (/^(false|0|no)$/i.test(value)) return false;
@@ -337,7 +344,7 @@ function parseStorage(value: string, what: string): URL {
   return url;
 }
 
-const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "debug"];
+export const LOG_LEVELS: readonly LogLevel[] = ["error", "warn", "info", "debug"];
 
 /** Kafka's precedence: log.retention.ms, else log.retention.minutes, else log.retention.hours; a negative value means for ever. */
 function retentionMs(get: (name: OptionName) => string, what: (name: OptionName) => string): number {
@@ -380,15 +387,7 @@ export function brokerConfig(args: readonly string[], env: Record<string, string
   const long = (name: OptionName, min: number) => parseInteger(get(name), what(name), min, Number.MAX_SAFE_INTEGER);
   const logLevel = get("log-level").toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new ConfigError(`${what("log-level")}: expected one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`);
-  const registry = get("schema-registry");
-  let schemaRegistry: URL | null = null;
-  if (registry !== "") {
-    try {
-      schemaRegistry = new URL(registry);
-    } catch {
-      throw new ConfigError(`${what("schema-registry")}: not a URL: ${JSON.stringify(registry)}`);
-    }
-  }
+  const schemaRegistry = parseSchemaRegistry(get("schema-registry"), what("schema-registry"));
   const lake = get("lake-url");
   let lakeUrl: URL | null = null;
   if (lake !== "") {

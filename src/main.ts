@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-// CLI entry: tansu broker | topic | cat | user | perf. Configuration errors print one line and exit 2.
+// CLI entry: tansu broker | proxy | topic | cat | user | perf. Configuration errors print one line and exit 2.
 // Each command is loaded only when it runs: the compiled binary is split into chunks, so a broker
 // never evaluates the client or the CLI tools, and starts sooner.
 
@@ -7,6 +7,7 @@ import { BROKER_OPTIONS, brokerConfig, ConfigError } from "./config.ts";
 
 const USAGE = `usage: tansu <command> [flags]
   broker                             run a broker (see --help for flags)
+  proxy                              run a Kafka proxy in front of a cluster (see tansu proxy --help)
   topic create|list|describe|delete  manage topics (see tansu topic --help)
   cat produce|consume                records between a topic and stdin/stdout (see tansu cat --help)
   user create|set-password|delete|list  SASL/SCRAM users (see tansu user --help)
@@ -19,6 +20,14 @@ const BROKER_USAGE = [
   ...BROKER_OPTIONS.map((o) => `  --${o.flag.padEnd(FLAG_WIDTH)}  ${o.env.padEnd(ENV_WIDTH)}  ${o.about}${o.default === "" ? "" : ` (default ${o.default})`}`),
 ].join("\n");
 
+/** Settles with the first SIGTERM or SIGINT: one that arrives while a server starts stops it once started. */
+function signalled(): Promise<string> {
+  return new Promise<string>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -27,17 +36,27 @@ async function main(argv: readonly string[]): Promise<number> {
         console.log(BROKER_USAGE);
         return 0;
       }
-      // a signal that arrives while the broker starts stops it as soon as it has started
-      const signalled = new Promise<string>((resolve) => {
-        process.once("SIGTERM", () => resolve("SIGTERM"));
-        process.once("SIGINT", () => resolve("SIGINT"));
-      });
+      const signal = signalled();
       const config = brokerConfig(rest, process.env);
       const { startBroker } = await import("./commands/broker.ts");
       const running = await startBroker(config);
-      const signal = await signalled;
-      running.broker.log.info("shutting down", { signal });
+      running.broker.log.info("shutting down", { signal: await signal });
       await running.stop();
+      return 0;
+    }
+    case "proxy": {
+      const { PROXY_USAGE, proxyConfig } = await import("./proxy/config.ts");
+      if (rest.includes("--help")) {
+        console.log(PROXY_USAGE);
+        return 0;
+      }
+      const signal = signalled();
+      const config = proxyConfig(rest, process.env);
+      const { startProxyCommand } = await import("./commands/proxy.ts");
+      const running = await startProxyCommand(config);
+      running.log.info("shutting down", { signal: await signal });
+      running.stop();
+      running.log.info("proxy stopped");
       return 0;
     }
     case "topic":

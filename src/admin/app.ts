@@ -4,6 +4,7 @@
 import { Hono } from "hono/tiny";
 import { StorageError } from "../storage/engine.ts";
 import { requireAdminAuth } from "./auth.ts";
+import { baseRoutes } from "./base-routes.ts";
 import { type AdminContext, DeadlineExceeded } from "./context.ts";
 import { groupRoutes } from "./groups.ts";
 import { healthRoutes } from "./health.ts";
@@ -15,10 +16,10 @@ export function adminApp(ctx: AdminContext, peer: (request: Request) => string =
   if (ctx.config.adminAuth) {
     requireAdminAuth(app, { engine: ctx.engine, token: ctx.config.adminToken, authorizer: ctx.authorizer, metricsPublic: ctx.config.adminMetricsPublic, peer: (c) => peer(c.req.raw) });
   }
+  baseRoutes(app);
   healthRoutes(app, ctx);
   topicRoutes(app, ctx);
   groupRoutes(app, ctx);
-  app.notFound((c) => c.json({ error: "not found", path: new URL(c.req.url).pathname }, 404));
   app.onError((e, c) => {
     if (e instanceof StorageError || e instanceof DeadlineExceeded) return c.json({ error: "storage unavailable", reason: e.message }, 503);
     return c.json({ error: "internal error", reason: e.message }, 500);

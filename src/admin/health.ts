@@ -1,11 +1,12 @@
-// GET /health: the process is alive. GET /ready: storage answers a ping (503 with the reason if not).
+// GET /ready: storage answers a ping (503 with the reason if not).
 // GET /metrics: Prometheus text, with group gauges read from storage at scrape time.
 
 import type { Hono } from "hono/tiny";
 import { groupConfig, parseGroup } from "../groups/coordinator.ts";
 import { settled } from "../groups/timers.ts";
 import { type AdminContext, withDeadline } from "./context.ts";
-import { CONTENT_TYPE, type GroupCounts, renderMetrics } from "./metrics/render.ts";
+import { CONTENT_TYPE } from "./metrics/exposition.ts";
+import { type GroupCounts, renderMetrics } from "./metrics/render.ts";
 
 async function groupCounts(ctx: AdminContext): Promise<GroupCounts | null> {
   try {
@@ -25,7 +26,6 @@ async function groupCounts(ctx: AdminContext): Promise<GroupCounts | null> {
 }
 
 export function healthRoutes(app: Hono, ctx: AdminContext): void {
-  app.get("/health", (c) => c.json({ status: "ok", uptimeSeconds: Math.round(performance.now() / 1000) }));
   app.get("/ready", async (c) => {
     try {
       await withDeadline(ctx.engine.ping());

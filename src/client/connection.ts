@@ -1,5 +1,7 @@
 // One TCP connection to one broker: pipelined requests matched to responses by correlation id,
 // each with its own timeout. A failure of the connection fails every request waiting on it.
+// Requests are encoded here, or arrive encoded (a proxy forwarding its clients' frames): either
+// way they go out under this connection's own correlation ids.
 
 import type { Socket } from "bun";
 import type { ApiMessages } from "../protocol/api.ts";
@@ -27,9 +29,8 @@ interface Unsent {
 }
 
 interface Waiting {
-  api: ApiMessages<unknown, unknown>;
-  version: number;
-  resolve: (body: unknown) => void;
+  /** The response frame, without its size prefix. */
+  onResponse: (frame: Uint8Array) => void;
   reject: (e: ClientError) => void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -74,6 +75,10 @@ export class BrokerConnection {
         drain: () => this.onDrain(),
         close: () => this.fail(new ClientError("closed", `connection to ${this.name} closed`)),
         error: (_s, e) => this.fail(new ClientError("closed", `connection to ${this.name} failed: ${e.message}`)),
+        // a refused certificate only closes the socket, so its reason is taken from here
+        handshake: (_s, success, e) => {
+          if (!success) this.fail(new ClientError("connect-failed", `TLS handshake with ${this.name} failed: ${e?.message ?? "refused"}`));
+        },
         // the rejected promise below reports it
         connectError: () => {},
       },
@@ -104,15 +109,52 @@ export class BrokerConnection {
       return Promise.reject(e);
     }
     return new Promise<Response>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(correlationId);
-        this.abandoned.add(correlationId);
-        reject(new ClientError("timeout", `${api.name} v${version} to ${this.name}: no response within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const erased = api as ApiMessages<unknown, unknown>;
-      this.waiting.set(correlationId, { api: erased, version, resolve: resolve as (body: unknown) => void, reject, timer });
+      const onResponse = (response: Uint8Array) => {
+        const decoded = decode(api as ApiMessages<unknown, unknown>, version, response);
+        if (decoded.ok) resolve(decoded.body as Response);
+        else reject(new ClientError("protocol", `${api.name} v${version} response from ${this.name}: ${decoded.error.message}`));
+      };
+      this.expectResponse(correlationId, `${api.name} v${version}`, timeoutMs, onResponse, reject);
       this.write(frame);
     });
+  }
+
+  /**
+   * Sends a request frame encoded elsewhere (size prefix included), its correlation id overwritten
+   * in place with this connection's next one; resolves with the response frame undecoded (without
+   * its size prefix, still carrying that id). `what` names the request in errors.
+   */
+  forward(frame: Uint8Array, what: string, timeoutMs = this.options.requestTimeoutMs): Promise<Uint8Array> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const correlationId = this.stampCorrelationId(frame);
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.expectResponse(correlationId, what, timeoutMs, resolve, reject);
+      this.write(frame);
+    });
+  }
+
+  /** forward() for a request the broker never answers (Produce with acks=0): resolves once the socket has taken all of it. */
+  forwardUnanswered(frame: Uint8Array): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    this.stampCorrelationId(frame);
+    return new Promise<void>((resolve, reject) => this.write(frame, (failure) => (failure === null ? resolve() : reject(failure))));
+  }
+
+  private expectResponse(correlationId: number, what: string, timeoutMs: number, onResponse: (frame: Uint8Array) => void, reject: (e: ClientError) => void): void {
+    const timer = setTimeout(() => {
+      this.waiting.delete(correlationId);
+      this.abandoned.add(correlationId);
+      reject(new ClientError("timeout", `${what} to ${this.name}: no response within ${timeoutMs} ms`));
+    }, timeoutMs);
+    this.waiting.set(correlationId, { onResponse, reject, timer });
+  }
+
+  /** A request frame's correlation id follows its size, API key and version. */
+  private stampCorrelationId(frame: Uint8Array): number {
+    const correlationId = this.nextCorrelationId;
+    new DataView(frame.buffer, frame.byteOffset, frame.byteLength).setInt32(8, correlationId);
+    this.nextCorrelationId = (correlationId + 1) & 0x7fffffff;
+    return correlationId;
   }
 
   /** A request the broker never answers (Produce with acks=0): resolves once the socket has taken all of it. */
@@ -195,9 +237,7 @@ export class BrokerConnection {
     }
     this.waiting.delete(correlationId);
     clearTimeout(w.timer);
-    const decoded = decode(w.api, w.version, frame);
-    if (decoded.ok) w.resolve(decoded.body);
-    else w.reject(new ClientError("protocol", `${w.api.name} v${w.version} response from ${this.name}: ${decoded.error.message}`));
+    w.onResponse(frame);
   }
 }
 

@@ -5,13 +5,19 @@ export const LATENCY_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005,
 
 export class Histogram {
   /** Per bucket, not cumulative; the last slot is +Inf. */
-  readonly counts = new Float64Array(LATENCY_BUCKETS.length + 1);
+  readonly counts: Float64Array;
   sum = 0;
   count = 0;
 
+  /** `buckets`: ascending upper bounds in seconds. */
+  constructor(readonly buckets: readonly number[] = LATENCY_BUCKETS) {
+    this.counts = new Float64Array(buckets.length + 1);
+  }
+
   observe(seconds: number): void {
+    const { buckets } = this;
     let i = 0;
-    while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]!) i++;
+    while (i < buckets.length && seconds > buckets[i]!) i++;
     this.counts[i]!++;
     this.sum += seconds;
     this.count++;

@@ -1,52 +1,15 @@
-// Prometheus text exposition format 0.0.4: # HELP and # TYPE lines, then one line per series.
+// The broker's /metrics: its counters, group gauges, retention and lake progress, as Prometheus text.
 
 import { errorName } from "../../protocol/errors.ts";
 import { type LakeProgress, offsetsBehind, secondsBehind, type TableProgress } from "../../lake/progress.ts";
 import type { CleanupProgress, PartitionProgress } from "../../retention/progress.ts";
-import { type Histogram, LATENCY_BUCKETS } from "./histogram.ts";
+import { Exposition } from "./exposition.ts";
 import { type BrokerMetrics, VERSION_SLOTS } from "./registry.ts";
-
-export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 export interface GroupCounts {
   /** Groups by Kafka state name. */
   byState: Map<string, number>;
   members: number;
-}
-
-const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-
-function labels(pairs: readonly (readonly [string, string])[]): string {
-  return pairs.length === 0 ? "" : `{${pairs.map(([k, v]) => `${k}="${escape(v)}"`).join(",")}}`;
-}
-
-class Exposition {
-  private readonly lines: string[] = [];
-
-  family(name: string, type: "counter" | "gauge" | "histogram", help: string): this {
-    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    return this;
-  }
-
-  sample(name: string, value: number, pairs: readonly (readonly [string, string])[] = []): this {
-    this.lines.push(`${name}${labels(pairs)} ${Number.isFinite(value) ? value : value > 0 ? "+Inf" : "-Inf"}`);
-    return this;
-  }
-
-  histogram(name: string, h: Histogram, pairs: readonly (readonly [string, string])[]): this {
-    let cumulative = 0;
-    LATENCY_BUCKETS.forEach((le, i) => {
-      cumulative += h.counts[i]!;
-      this.sample(`${name}_bucket`, cumulative, [...pairs, ["le", String(le)]]);
-    });
-    this.sample(`${name}_bucket`, h.count, [...pairs, ["le", "+Inf"]]);
-    this.sample(`${name}_sum`, h.sum, pairs);
-    return this.sample(`${name}_count`, h.count, pairs);
-  }
-
-  text(): string {
-    return `${this.lines.join("\n")}\n`;
-  }
 }
 
 function requests(out: Exposition, m: BrokerMetrics): void {
@@ -119,9 +82,5 @@ export function renderMetrics(m: BrokerMetrics, groups: GroupCounts | null, clea
   }
   partitions(out, cleanup);
   if (lake !== undefined) lakeTables(out, lake);
-  out.family("process_resident_memory_bytes", "gauge", "Resident set size in bytes.").sample("process_resident_memory_bytes", process.memoryUsage.rss());
-  const cpu = process.cpuUsage();
-  out.family("process_cpu_seconds_total", "counter", "User and system CPU time in seconds.").sample("process_cpu_seconds_total", (cpu.user + cpu.system) / 1e6);
-  out.family("process_start_time_seconds", "gauge", "Start time of the process since the epoch, in seconds.").sample("process_start_time_seconds", performance.timeOrigin / 1000);
-  return out.text();
+  return out.process().text();
 }
