@@ -10,7 +10,7 @@
 // 1-partition topic per run, directly to the upstream or through the proxy: 100 records of 100
 // bytes per Produce request, acks all, a request's latency from its send to its answer.
 //   60,000 records/s   a request every 1.67 ms on a schedule, answered or not (a fixed offered load)
-//   full speed         16 requests in flight
+//   full speed         64 requests in flight (a producer with its defaults keeps many)
 // Before the first round each way gets 2 s at full speed, unmeasured. Each run then sends for 1 s
 // unmeasured, then RUN seconds measured: records/s counts the records acknowledged in those
 // seconds, p50/p99 the requests sent in them (nearest rank). A round measures each load direct and
@@ -41,7 +41,7 @@ if (rest.length > 0 || !Number.isInteger(ROUNDS) || ROUNDS < 1 || !(RUN_SECONDS 
 }
 
 const RATE = 60_000;
-const BASE: Omit<Load, "topic" | "rate"> = { window: 16, recordsPerRequest: 100, recordBytes: 100, warmupSeconds: 1, seconds: RUN_SECONDS };
+const BASE: Omit<Load, "topic" | "rate"> = { window: 64, recordsPerRequest: 100, recordBytes: 100, warmupSeconds: 1, seconds: RUN_SECONDS };
 const LOADS = [
   { title: `offered ${RATE.toLocaleString("en")} records/s`, rate: RATE },
   { title: `full speed, ${BASE.window} requests in flight`, rate: null },

@@ -42,6 +42,7 @@ export class BrokerConnection {
   /** Requests that timed out: their late responses are dropped. */
   private readonly abandoned = new Set<number>();
   private readonly outbox: Unsent[] = [];
+  private corked: Unsent[] = [];
   private readonly frames: FrameAssembler;
   private nextCorrelationId = 0;
   private failure: ClientError | null = null;
@@ -51,7 +52,7 @@ export class BrokerConnection {
     private readonly options: ConnectionOptions,
   ) {
     this.name = formatAddress(address);
-    this.frames = new FrameAssembler(options.maxResponseBytes, 4, "response");
+    this.frames = new FrameAssembler(options.maxResponseBytes, 4, "response", true);
   }
 
   static async open(address: Address, options: ConnectionOptions): Promise<BrokerConnection> {
@@ -195,7 +196,30 @@ export class BrokerConnection {
     return frame;
   }
 
+  /** Requests of one turn (a proxy's client pipelines) leave together, in one socket write at its end. */
   private write(bytes: Uint8Array, done?: (failure: ClientError | null) => void): void {
+    this.corked.push({ bytes, done });
+    if (this.corked.length === 1) queueMicrotask(() => this.uncork());
+  }
+
+  private uncork(): void {
+    const parts = this.corked;
+    this.corked = [];
+    if (this.failure !== null) {
+      for (const u of parts) u.done?.(this.failure);
+      return;
+    }
+    if (parts.length === 1) return this.writeNow(parts[0]!.bytes, parts[0]!.done);
+    const dones = parts.flatMap((u) => (u.done === undefined ? [] : [u.done]));
+    this.writeNow(
+      Buffer.concat(parts.map((u) => u.bytes)),
+      dones.length === 0 ? undefined : (failure) => {
+        for (const done of dones) done(failure);
+      },
+    );
+  }
+
+  private writeNow(bytes: Uint8Array, done?: (failure: ClientError | null) => void): void {
     if (this.outbox.length === 0 && this.socket !== null) {
       const n = this.socket.write(bytes);
       if (n === bytes.length) {

@@ -26,6 +26,8 @@ export class FrameAssembler {
     public maxFrameBytes: number,
     private readonly minFrameBytes = 1,
     private readonly what = "request",
+    /** Copies of small frames keep their size prefix just before them, for sizePrefixed(). */
+    private readonly keepSizePrefix = false,
   ) {}
 
   /** Bytes received but not yet part of a complete frame. */
@@ -52,7 +54,7 @@ export class FrameAssembler {
       const end = off + 4 + size;
       if (end > this.len) break;
       if (size < HAND_OVER_BYTES && handedOver === 0) {
-        frames.push(this.buf.slice(off + 4, end));
+        frames.push(this.keepSizePrefix ? this.buf.slice(off, end).subarray(4) : this.buf.slice(off + 4, end));
         off = end;
         // a spare is kept only between large frames
         this.spare = null;
@@ -109,4 +111,17 @@ export class FrameAssembler {
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
   }
+}
+
+/**
+ * The frame with its size prefix: a view when the 4 bytes before it in its buffer already hold its
+ * size (frames of an assembler that keeps prefixes, and every frame handed over in place), else a copy.
+ */
+export function sizePrefixed(frame: Uint8Array): Uint8Array {
+  const at = frame.byteOffset - 4;
+  if (at >= 0 && new DataView(frame.buffer, at, 4).getInt32(0) === frame.byteLength) return new Uint8Array(frame.buffer, at, frame.byteLength + 4);
+  const out = new Uint8Array(4 + frame.byteLength);
+  new DataView(out.buffer).setInt32(0, frame.byteLength);
+  out.set(frame, 4);
+  return out;
 }

@@ -59,6 +59,7 @@ export class ClientConnection {
   /** Bytes of answers waiting behind an earlier request that is not answered yet. */
   private heldBytes = 0;
   private paused = false;
+  private flushQueued = false;
   private closing = false;
   private upstream: Promise<Upstream> | null = null;
   /** Whether `upstream` is this connection's own. */
@@ -75,7 +76,7 @@ export class ClientConnection {
     private readonly context: ProxyContext,
     readonly peer: string,
   ) {
-    this.frames = new FrameAssembler(context.config.socketRequestMaxBytes);
+    this.frames = new FrameAssembler(context.config.socketRequestMaxBytes, 1, "request", true);
     this.produceChecks = context.produceValidator === null ? null : new OrderedProduceChecks(context.produceValidator);
     this.produces = context.produceBatches === null ? null : new ProduceClient(context.produceBatches);
   }
@@ -164,18 +165,31 @@ export class ClientConnection {
     slot.response = response;
     slot.close = close;
     if (response !== null) this.heldBytes += response.length;
-    this.flush();
+    // answers settled in one turn (an upstream read often holds several) leave in one socket write
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
   }
 
   private flush(): void {
+    const ready: Uint8Array[] = [];
+    let close: string | null = null;
     while (!this.closing && this.slots.length > 0 && this.slots[0]!.done) {
       const slot = this.slots.shift()!;
       if (slot.response !== null) {
         this.heldBytes -= slot.response.length;
-        this.write(slot.response);
+        ready.push(slot.response);
       }
-      if (slot.close !== null) return this.cut(slot.close);
+      if (slot.close !== null) {
+        close = slot.close;
+        break;
+      }
     }
+    if (ready.length > 0) this.write(ready.length === 1 ? ready[0]! : Buffer.concat(ready));
+    if (close !== null) return this.cut(close);
     this.applyBackpressure();
   }
 

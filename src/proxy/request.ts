@@ -2,6 +2,7 @@
 // the proxy carries, sent on as the client's own bytes under the upstream connection's correlation
 // id, and answered under the client's (rewritten first when the response names brokers).
 
+import { sizePrefixed } from "../protocol/frames.ts";
 import { FetchApi } from "../protocol/generated/fetch.ts";
 import { JoinGroupApi } from "../protocol/generated/join-group.ts";
 import { ProduceApi } from "../protocol/generated/produce.ts";
@@ -37,17 +38,10 @@ export function refusal(frame: Uint8Array, { apiKey, apiVersion }: RequestPrefix
   return null;
 }
 
-function withSizePrefix(frame: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + frame.length);
-  new DataView(out.buffer).setInt32(0, frame.length);
-  out.set(frame, 4);
-  return out;
-}
-
 /** Forwards a Produce with acks=0; resolves once the upstream socket has taken it. */
 export function forwardUnanswered(upstream: Upstream, frame: Uint8Array): Promise<void> {
   upstream.metrics?.countRequest(ProduceApi.apiKey);
-  return upstream.connection.forwardUnanswered(withSizePrefix(frame));
+  return upstream.connection.forwardUnanswered(sizePrefixed(frame));
 }
 
 /**
@@ -64,7 +58,7 @@ export async function forward(upstream: Upstream, frame: Uint8Array, prefix: Req
   const sent = metrics === null ? 0 : performance.now();
   let response: Uint8Array;
   try {
-    response = await upstream.connection.forward(withSizePrefix(frame), what, requestTimeoutMs + Math.max(0, waitsForGroup));
+    response = await upstream.connection.forward(sizePrefixed(frame), what, requestTimeoutMs + Math.max(0, waitsForGroup));
   } catch (e) {
     metrics?.countUpstreamError(apiKey);
     throw e;
@@ -74,5 +68,5 @@ export async function forward(upstream: Upstream, frame: Uint8Array, prefix: Req
   if (rewrite !== undefined) return rewrite(response, apiVersion, correlationId, advertise);
   // both response header versions start with the correlation id
   new DataView(response.buffer, response.byteOffset, response.byteLength).setInt32(0, correlationId);
-  return withSizePrefix(response);
+  return sizePrefixed(response);
 }
