@@ -1,12 +1,12 @@
-// Rows of one data file → the Parquet file's bytes and the statistics the table formats record.
+// Rows of one data file → the Parquet file's bytes (the statistics the table formats record are
+// parquet-stats.ts', computed only for them).
 // Columns are zstd-compressed; row groups hold up to a million rows or about 128 MiB of values,
 // whichever comes first, so a file the exporter sizes for analytics is read in few, large groups.
 
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { columnStats } from "./parquet-stats.ts";
 import { type ParquetFlavour, parquetSchema } from "./parquet-schema.ts";
 import { holdsUuid, uuidsAsBytes } from "./parquet-values.ts";
-import type { DataFile, LakeSchema, LakeValue, Row } from "./types.ts";
+import type { LakeSchema, LakeValue, Row } from "./types.ts";
 
 const ROW_GROUP_ROWS = 1_000_000;
 const ROW_GROUP_BYTES = 128 * 1024 * 1024;
@@ -15,7 +15,6 @@ const SAMPLE_ROWS = 1000;
 export interface ParquetFile {
   readonly bytes: Uint8Array;
   readonly recordCount: number;
-  readonly columnStats: DataFile["columnStats"];
 }
 
 /** Roughly the bytes a value takes before encoding: enough to size row groups. */
@@ -50,5 +49,5 @@ export function writeParquet(schema: LakeSchema, rows: readonly Row[], flavour: 
     rowGroupSize: rowGroupRows(rows),
     createdBy: "tansu",
   });
-  return { bytes: new Uint8Array(buffer), recordCount: rows.length, columnStats: columnStats(schema.fields, rows) };
+  return { bytes: new Uint8Array(buffer), recordCount: rows.length };
 }

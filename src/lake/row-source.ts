@@ -8,6 +8,7 @@ import type { TopicSchema } from "../schema/types.ts";
 import type { LakeSchema } from "./types.ts";
 import type { RowSource } from "./export-table.ts";
 import { writeParquet } from "./parquet.ts";
+import { columnStats } from "./parquet-stats.ts";
 import { mapTopic } from "./map-topic.ts";
 import { toRow } from "./rows.ts";
 import { evolve } from "./table-schema.ts";
@@ -31,7 +32,9 @@ export function rowSource(topicSchema: TopicSchema): RowSource {
     },
     parquet(schema, rows, format) {
       const file = writeParquet(schema, rows, format === "delta" ? "delta" : "iceberg");
-      return { bytes: file.bytes, file: { sizeInBytes: file.bytes.byteLength, recordCount: file.recordCount, columnStats: file.columnStats } };
+      // a plain Parquet table records no statistics
+      const stats = format === "parquet" ? new Map() : columnStats(schema.fields, rows);
+      return { bytes: file.bytes, file: { sizeInBytes: file.bytes.byteLength, recordCount: file.recordCount, columnStats: stats } };
     },
   };
 }
