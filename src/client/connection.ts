@@ -10,6 +10,7 @@ import { decodeResponse, encodeRequest, type DecodedResponse } from "../protocol
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import { type Address, formatAddress } from "./address.ts";
 import { ClientError } from "./errors.ts";
+import { coalesce } from "../protocol/coalesce.ts";
 import { FrameAssembler } from "../protocol/frames.ts";
 
 export interface ConnectionOptions {
@@ -211,12 +212,12 @@ export class BrokerConnection {
     }
     if (parts.length === 1) return this.writeNow(parts[0]!.bytes, parts[0]!.done);
     const dones = parts.flatMap((u) => (u.done === undefined ? [] : [u.done]));
-    this.writeNow(
-      Buffer.concat(parts.map((u) => u.bytes)),
-      dones.length === 0 ? undefined : (failure) => {
-        for (const done of dones) done(failure);
-      },
-    );
+    const buffers = coalesce(parts.map((u) => u.bytes));
+    // the socket takes them in order: the last one taken means all were
+    const last = (failure: ClientError | null) => {
+      for (const done of dones) done(failure);
+    };
+    buffers.forEach((bytes, i) => this.writeNow(bytes, i === buffers.length - 1 && dones.length > 0 ? last : undefined));
   }
 
   private writeNow(bytes: Uint8Array, done?: (failure: ClientError | null) => void): void {

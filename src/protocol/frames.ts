@@ -26,8 +26,11 @@ export class FrameAssembler {
     public maxFrameBytes: number,
     private readonly minFrameBytes = 1,
     private readonly what = "request",
-    /** Copies of small frames keep their size prefix just before them, for sizePrefixed(). */
-    private readonly keepSizePrefix = false,
+    /**
+     * Every frame is handed over in place, its size prefix just before it (see sizePrefixed): one
+     * buffer per read instead of one per frame, for frames that are passed on whole (a proxy).
+     */
+    private readonly inPlace = false,
   ) {}
 
   /** Bytes received but not yet part of a complete frame. */
@@ -53,8 +56,8 @@ export class FrameAssembler {
       }
       const end = off + 4 + size;
       if (end > this.len) break;
-      if (size < HAND_OVER_BYTES && handedOver === 0) {
-        frames.push(this.keepSizePrefix ? this.buf.slice(off, end).subarray(4) : this.buf.slice(off + 4, end));
+      if (size < HAND_OVER_BYTES && handedOver === 0 && !this.inPlace) {
+        frames.push(this.buf.slice(off + 4, end));
         off = end;
         // a spare is kept only between large frames
         this.spare = null;
@@ -115,7 +118,7 @@ export class FrameAssembler {
 
 /**
  * The frame with its size prefix: a view when the 4 bytes before it in its buffer already hold its
- * size (frames of an assembler that keeps prefixes, and every frame handed over in place), else a copy.
+ * size (every frame handed over in place), else a copy.
  */
 export function sizePrefixed(frame: Uint8Array): Uint8Array {
   const at = frame.byteOffset - 4;

@@ -13,6 +13,7 @@ import type { Address } from "../client/address.ts";
 import type { Logger } from "../log.ts";
 import { ProduceApi } from "../protocol/generated/produce.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
+import { coalesce } from "../protocol/coalesce.ts";
 import { FrameAssembler } from "../protocol/frames.ts";
 import type { Advertise } from "./advertise.ts";
 import { answerApiVersions } from "./answer-api-versions.ts";
@@ -188,7 +189,7 @@ export class ClientConnection {
         break;
       }
     }
-    if (ready.length > 0) this.write(ready.length === 1 ? ready[0]! : Buffer.concat(ready));
+    for (const bytes of coalesce(ready)) this.write(bytes);
     if (close !== null) return this.cut(close);
     this.applyBackpressure();
   }
