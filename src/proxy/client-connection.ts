@@ -15,6 +15,7 @@ import { ProduceApi } from "../protocol/generated/produce.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import { coalesce } from "../protocol/coalesce.ts";
 import { FrameAssembler } from "../protocol/frames.ts";
+import { SocketOutbox } from "../server/outbox.ts";
 import type { Advertise } from "./advertise.ts";
 import { answerApiVersions } from "./answer-api-versions.ts";
 import type { ProxyConfig } from "./config.ts";
@@ -54,9 +55,7 @@ const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export class ClientConnection {
   private readonly frames: FrameAssembler;
   private readonly slots: Slot[] = [];
-  private readonly outbox: Uint8Array[] = [];
-  /** Bytes handed to the socket that it has not taken yet. */
-  private unsentBytes = 0;
+  private readonly outbox: SocketOutbox;
   /** Bytes of answers waiting behind an earlier request that is not answered yet. */
   private heldBytes = 0;
   private paused = false;
@@ -78,6 +77,7 @@ export class ClientConnection {
     readonly peer: string,
   ) {
     this.frames = new FrameAssembler(context.config.socketRequestMaxBytes, 1, "request", true);
+    this.outbox = new SocketOutbox(socket);
     this.produceChecks = context.produceValidator === null ? null : new OrderedProduceChecks(context.produceValidator);
     this.produces = context.produceBatches === null ? null : new ProduceClient(context.produceBatches);
   }
@@ -189,33 +189,13 @@ export class ClientConnection {
         break;
       }
     }
-    for (const bytes of coalesce(ready)) this.write(bytes);
+    for (const bytes of coalesce(ready)) this.outbox.write(bytes);
     if (close !== null) return this.cut(close);
     this.applyBackpressure();
   }
 
-  private write(bytes: Uint8Array): void {
-    if (this.outbox.length === 0) {
-      const n = this.socket.write(bytes);
-      if (n === bytes.length) return;
-      bytes = bytes.subarray(Math.max(n, 0));
-    }
-    this.outbox.push(bytes);
-    this.unsentBytes += bytes.length;
-  }
-
   onDrain(): void {
-    while (this.outbox.length > 0) {
-      const head = this.outbox[0]!;
-      const n = this.socket.write(head);
-      if (n < head.length) {
-        this.outbox[0] = head.subarray(Math.max(n, 0));
-        this.unsentBytes -= Math.max(n, 0);
-        break;
-      }
-      this.outbox.shift();
-      this.unsentBytes -= head.length;
-    }
+    this.outbox.drain();
     this.applyBackpressure();
   }
 
@@ -223,7 +203,7 @@ export class ClientConnection {
   private applyBackpressure(): void {
     if (this.closing) return;
     const { queuedMaxRequests, queuedMaxResponseBytes } = this.context.config;
-    const overloaded = this.slots.length >= queuedMaxRequests || this.unsentBytes + this.heldBytes >= queuedMaxResponseBytes;
+    const overloaded = this.slots.length >= queuedMaxRequests || this.outbox.unsentBytes + this.heldBytes >= queuedMaxResponseBytes;
     if (overloaded !== this.paused) {
       this.paused = overloaded;
       if (overloaded) this.socket.pause();
@@ -246,8 +226,7 @@ export class ClientConnection {
     this.closing = true;
     this.forgetUpstream?.();
     this.slots.length = 0;
-    this.outbox.length = 0;
-    this.unsentBytes = 0;
+    this.outbox.clear();
     this.heldBytes = 0;
   }
 }

@@ -13,6 +13,7 @@ import type { SaslSession } from "../auth/sasl-session.ts";
 import { prepare } from "./dispatch.ts";
 import { atOnce, CONNECTION_CLOSED, type RequestContext } from "../handlers/handler.ts";
 import { FrameAssembler } from "../protocol/frames.ts";
+import { SocketOutbox } from "./outbox.ts";
 
 interface Slot {
   done: boolean;
@@ -38,9 +39,7 @@ const ORDERED = "ordered";
 export class Connection {
   private readonly frames: FrameAssembler;
   private readonly slots: Slot[] = [];
-  private readonly outbox: Uint8Array[] = [];
-  /** Bytes handed to the socket that it has not taken yet. */
-  private unsentBytes = 0;
+  private readonly outbox: SocketOutbox;
   /** Bytes of answers waiting behind an earlier request that is not answered yet. */
   private heldBytes = 0;
   private paused = false;
@@ -74,6 +73,7 @@ export class Connection {
     readonly sasl?: SaslSession,
   ) {
     this.frames = new FrameAssembler(broker.config.socketRequestMaxBytes);
+    this.outbox = new SocketOutbox(socket);
   }
 
   onData(chunk: Uint8Array): void {
@@ -177,7 +177,7 @@ export class Connection {
   }
 
   private hasRoom(): boolean {
-    return this.closing || this.unsentBytes + this.heldBytes < this.broker.config.queuedMaxResponseBytes;
+    return this.closing || this.outbox.unsentBytes + this.heldBytes < this.broker.config.queuedMaxResponseBytes;
   }
 
   private roomForResponses(): Promise<void> {
@@ -211,15 +211,9 @@ export class Connection {
 
   /** True when the socket took all of `bytes` at once (nothing refers to them any more). */
   private write(bytes: Uint8Array): boolean {
-    if (this.outbox.length === 0) {
-      const n = this.socket.write(bytes);
-      if (n > 0) this.lastActivity = performance.now();
-      if (n === bytes.length) return true;
-      bytes = bytes.subarray(Math.max(n, 0));
-    }
-    this.outbox.push(bytes);
-    this.unsentBytes += bytes.length;
-    return false;
+    const taken = this.outbox.write(bytes);
+    if (taken > 0) this.lastActivity = performance.now();
+    return taken === bytes.length;
   }
 
   /** A buffer to encode the next large answer into (see SPARE_RESPONSE_MAX_BYTES), taken by one answer at a time. */
@@ -230,18 +224,7 @@ export class Connection {
   }
 
   onDrain(): void {
-    while (this.outbox.length > 0) {
-      const head = this.outbox[0]!;
-      const n = this.socket.write(head);
-      if (n > 0) this.lastActivity = performance.now();
-      if (n < head.length) {
-        this.outbox[0] = head.subarray(Math.max(n, 0));
-        this.unsentBytes -= Math.max(n, 0);
-        break;
-      }
-      this.outbox.shift();
-      this.unsentBytes -= head.length;
-    }
+    if (this.outbox.drain() > 0) this.lastActivity = performance.now();
     this.wakeRoomWaiters();
     this.applyBackpressure();
     this.endIfDrained();
@@ -262,7 +245,7 @@ export class Connection {
 
   private applyBackpressure(): void {
     const { queuedMaxRequests, queuedMaxResponseBytes } = this.broker.config;
-    const overloaded = this.slots.length >= queuedMaxRequests || this.unsentBytes + this.heldBytes >= queuedMaxResponseBytes || performance.now() < this.mutedUntil;
+    const overloaded = this.slots.length >= queuedMaxRequests || this.outbox.unsentBytes + this.heldBytes >= queuedMaxResponseBytes || performance.now() < this.mutedUntil;
     if (overloaded && !this.paused) {
       this.paused = true;
       this.socket.pause();
@@ -324,7 +307,7 @@ export class Connection {
   }
 
   private endIfDrained(): void {
-    if (this.drained === null || this.slots.length > 0 || this.outbox.length > 0) return;
+    if (this.drained === null || this.slots.length > 0 || !this.outbox.empty) return;
     if (!this.closing) {
       this.closing = true;
       this.socket.end();
@@ -338,8 +321,7 @@ export class Connection {
     if (!this.abort.signal.aborted) this.abort.abort(CONNECTION_CLOSED);
     clearTimeout(this.muteTimer);
     this.slots.length = 0;
-    this.outbox.length = 0;
-    this.unsentBytes = 0;
+    this.outbox.clear();
     this.heldBytes = 0;
     for (const w of this.roomWaiters.splice(0)) w();
     for (const w of this.idleWaiters.splice(0)) w();

@@ -75,3 +75,19 @@ export async function fetchAll(kafka: Kafka, topic: string, partitions: number[]
     await cluster.disconnect();
   }
 }
+
+/** Produces "one" and "two" to `topic`, then reads them back in a new group; what the group saw. */
+export async function roundTrip(k: Kafka, topic: string): Promise<string[]> {
+  const producer = k.producer();
+  await producer.connect();
+  await producer.send({ topic, messages: [{ value: "one" }, { value: "two" }] });
+  await producer.disconnect();
+  const consumer = k.consumer({ groupId: `${topic}-group`, maxWaitTimeInMs: 100 });
+  const seen: string[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
+  for (let i = 0; i < 200 && seen.length < 2; i++) await Bun.sleep(50);
+  await consumer.disconnect();
+  return seen;
+}

@@ -17,6 +17,7 @@ import { MetadataApi, SaslAuthenticateApi, SaslHandshakeApi } from "../../src/pr
 import type { ApiMessages } from "../../src/protocol/api.ts";
 import { startBroker, type TestBroker } from "../support/broker.ts";
 import { makeCa, type TestCa } from "../support/certs.ts";
+import { roundTrip } from "./kafkajs-support.ts";
 import { platformaticRoundTrip, portOf } from "./tls-support.ts";
 
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
@@ -28,21 +29,6 @@ let saslTlsPort: number;
 
 const kafka = (port: number, sasl: SASLOptions, ssl = false) =>
   new Kafka({ brokers: [`127.0.0.1:${port}`], sasl, ssl: ssl ? { ca: [ca.certPem], servername: "localhost" } : false, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
-
-async function roundTrip(k: Kafka, topic: string): Promise<string[]> {
-  const producer = k.producer();
-  await producer.connect();
-  await producer.send({ topic, messages: [{ value: "one" }, { value: "two" }] });
-  await producer.disconnect();
-  const consumer = k.consumer({ groupId: `${topic}-group`, maxWaitTimeInMs: 100 });
-  const seen: string[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
-  for (let i = 0; i < 200 && seen.length < 2; i++) await Bun.sleep(50);
-  await consumer.disconnect();
-  return seen;
-}
 
 async function refusal(k: Kafka): Promise<string> {
   const producer = k.producer();

@@ -11,6 +11,7 @@ import { proxyConfig } from "../../src/proxy/config.ts";
 import { startBroker, type TestBroker } from "../support/broker.ts";
 import { makeCa, type TestCa } from "../support/certs.ts";
 import { tansu } from "../cli/run.ts";
+import { roundTrip } from "../e2e/kafkajs-support.ts";
 import { portOf } from "../e2e/tls-support.ts";
 import { startProxy, type TestProxy } from "./support.ts";
 
@@ -19,21 +20,6 @@ let broker: TestBroker;
 const ports = { SASL_SSL: 0, SSL: 0, SASL_PLAINTEXT: 0 };
 
 const kafka = (bootstrap: string, sasl?: SASLOptions) => new Kafka({ brokers: [bootstrap], sasl, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
-
-async function roundTrip(k: Kafka, topic: string): Promise<string[]> {
-  const producer = k.producer();
-  await producer.connect();
-  await producer.send({ topic, messages: [{ value: "one" }, { value: "two" }] });
-  await producer.disconnect();
-  const consumer = k.consumer({ groupId: `${topic}-group`, maxWaitTimeInMs: 100 });
-  const seen: string[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
-  for (let i = 0; i < 200 && seen.length < 2; i++) await Bun.sleep(50);
-  await consumer.disconnect();
-  return seen;
-}
 
 /** Waits until the proxy has logged `pattern` `count` times (or gives up after ~10 s) and returns how often it did. */
 async function logged(proxy: TestProxy, pattern: RegExp, count: number): Promise<number> {
