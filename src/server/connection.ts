@@ -13,6 +13,7 @@ import type { SaslSession } from "../auth/sasl-session.ts";
 import { prepare } from "./dispatch.ts";
 import { atOnce, CONNECTION_CLOSED, type RequestContext } from "../handlers/handler.ts";
 import { FrameAssembler } from "../protocol/frames.ts";
+import { Liveness } from "./liveness.ts";
 import { SocketOutbox } from "./outbox.ts";
 
 interface Slot {
@@ -54,10 +55,7 @@ export class Connection {
   private idleWaiters: (() => void)[] = [];
   /** Set by drain(): requests that arrive from now on are not read; resolved once the socket ends. */
   private drained: (() => void) | null = null;
-  /** When bytes last moved either way (performance.now()). */
-  private lastActivity = performance.now();
-  /** When the frame now being received started arriving, or 0 between frames. */
-  private frameStartedAt = 0;
+  private readonly liveness = new Liveness();
   /** Who the client is (`User:name`): set by a verified TLS client certificate; each request reads it as it runs. */
   principal: string = ANONYMOUS_PRINCIPAL;
   private spareResponse: Uint8Array | undefined;
@@ -78,15 +76,13 @@ export class Connection {
 
   onData(chunk: Uint8Array): void {
     if (this.closing || this.drained !== null) return;
-    this.lastActivity = performance.now();
     // Kafka's sasl.server.max.receive.size: nobody unauthenticated makes the broker hold a large frame
     const { socketRequestMaxBytes } = this.broker.config;
     this.frames.maxFrameBytes = this.sasl === undefined || this.sasl.principal !== null ? socketRequestMaxBytes : Math.min(SASL_MAX_RECEIVE_BYTES, socketRequestMaxBytes);
     const { frames, error } = this.frames.push(chunk);
     for (const frame of frames) this.start(frame);
     if (error !== null) return this.cut(error);
-    if (this.frames.buffered === 0) this.frameStartedAt = 0;
-    else if (frames.length > 0 || this.frameStartedAt === 0) this.frameStartedAt = this.lastActivity;
+    this.liveness.received(this.frames.buffered, frames.length);
     this.applyBackpressure();
   }
 
@@ -212,7 +208,7 @@ export class Connection {
   /** True when the socket took all of `bytes` at once (nothing refers to them any more). */
   private write(bytes: Uint8Array): boolean {
     const taken = this.outbox.write(bytes);
-    if (taken > 0) this.lastActivity = performance.now();
+    this.liveness.sent(taken);
     return taken === bytes.length;
   }
 
@@ -224,7 +220,7 @@ export class Connection {
   }
 
   onDrain(): void {
-    if (this.outbox.drain() > 0) this.lastActivity = performance.now();
+    this.liveness.sent(this.outbox.drain());
     this.wakeRoomWaiters();
     this.applyBackpressure();
     this.endIfDrained();
@@ -251,24 +247,15 @@ export class Connection {
       this.socket.pause();
     } else if (!overloaded && this.paused && !this.closing && this.drained === null) {
       this.paused = false;
-      // a frame's deadline does not run while the broker is not reading
-      if (this.frameStartedAt !== 0) this.frameStartedAt = performance.now();
+      this.liveness.resumed();
       this.socket.resume();
     }
   }
 
-  /**
-   * Why this connection should be cut at `now` (performance.now()), or null: no traffic and no
-   * request in flight for connections.max.idle.ms, or a frame started and not finished in time.
-   */
+  /** Why this connection should be cut at `now` (performance.now()), or null (see Liveness). */
   overdue(now: number): string | null {
-    const { connectionsMaxIdleMs, requestFrameTimeoutMs } = this.broker.config;
     if (this.closing) return null;
-    if (this.frameStartedAt !== 0 && !this.paused && now - this.frameStartedAt > requestFrameTimeoutMs) {
-      return `request frame not complete after ${requestFrameTimeoutMs} ms (${this.frames.buffered} bytes received)`;
-    }
-    if (this.slots.length === 0 && now - this.lastActivity > connectionsMaxIdleMs) return `idle for ${connectionsMaxIdleMs} ms`;
-    return null;
+    return this.liveness.overdue(now, this.broker.config, { inFlight: this.slots.length, paused: this.paused, buffered: this.frames.buffered });
   }
 
   /**

@@ -13,6 +13,8 @@ import type { Broker, Listener } from "../broker.ts";
 import { type BrokerConfig, type Endpoint, type ListenerConfig, usesTls } from "../config.ts";
 import { bindError } from "./bind-error.ts";
 import { Connection } from "./connection.ts";
+import { ConnectionLimits } from "./connection-limits.ts";
+import { sweepOverdue } from "./liveness.ts";
 
 export interface KafkaListener {
   /** The first listener's bound port. */
@@ -26,9 +28,6 @@ export interface KafkaListener {
    */
   stop(graceMs?: number): Promise<void>;
 }
-
-/** How often connections are checked for idleness and overdue frames, at most. */
-const SWEEP_MS = 1000;
 
 /** What clients of a listener are told: its advertised address, else its own (0.0.0.0 → localhost); port 0 → the bound port. */
 function advertise(l: ListenerConfig, boundPort: number): Endpoint {
@@ -51,13 +50,7 @@ export const describeListener = (l: Listener) => `${l.securityProtocol}://${host
  */
 export function listenKafka(config: BrokerConfig, broker: () => Broker, tls: TLSOptions | null = null, saslSession?: (broker: Broker) => SaslSession): KafkaListener {
   const connections = new Set<Connection>();
-  const perIp = new Map<string, number>();
-  const refusal = (peer: string): string | null => {
-    const { maxConnections, maxConnectionsPerIp } = config;
-    if (connections.size >= maxConnections) return `max.connections ${maxConnections} reached`;
-    if ((perIp.get(peer) ?? 0) >= maxConnectionsPerIp) return `max.connections.per.ip ${maxConnectionsPerIp} reached for ${peer}`;
-    return null;
-  };
+  const limits = new ConnectionLimits(config);
   let current = tls;
   const listen = (host: string, port: number, secure: boolean, listener: () => Listener) => Bun.listen<Connection>({
     hostname: host,
@@ -71,10 +64,9 @@ export function listenKafka(config: BrokerConfig, broker: () => Broker, tls: TLS
         const l = listener();
         const sasl = l.securityProtocol === "SASL_PLAINTEXT" || l.securityProtocol === "SASL_SSL" ? saslSession?.(b) : undefined;
         socket.data = new Connection(socket, b, peer, l, sasl);
-        const refused = refusal(peer);
+        const refused = limits.admit(peer);
         if (refused !== null) return socket.data.cut(refused, true);
         connections.add(socket.data);
-        perIp.set(peer, (perIp.get(peer) ?? 0) + 1);
         b.observer?.connectionOpened();
       },
       // only TLS sockets: open runs before the handshake, this once it has ended
@@ -98,10 +90,7 @@ export function listenKafka(config: BrokerConfig, broker: () => Broker, tls: TLS
       close(socket) {
         socket.data.onClose();
         if (!connections.delete(socket.data)) return;
-        const peer = socket.data.peer;
-        const n = (perIp.get(peer) ?? 1) - 1;
-        if (n === 0) perIp.delete(peer);
-        else perIp.set(peer, n);
+        limits.closed(socket.data.peer);
         broker().observer?.connectionClosed();
       },
       error(socket, error) {
@@ -126,18 +115,7 @@ export function listenKafka(config: BrokerConfig, broker: () => Broker, tls: TLS
       throw bindError(e, "--listener-url", l.endpoint.host, l.endpoint.port);
     }
   }
-  const { connectionsMaxIdleMs, requestFrameTimeoutMs } = config;
-  const sweep = setInterval(
-    () => {
-      const now = performance.now();
-      for (const c of connections) {
-        const reason = c.overdue(now);
-        if (reason !== null) c.cut(reason, true);
-      }
-    },
-    Math.max(10, Math.min(SWEEP_MS, connectionsMaxIdleMs / 4, requestFrameTimeoutMs / 4)),
-  );
-  sweep.unref();
+  const stopSweep = sweepOverdue(connections, config, (c, reason) => c.cut(reason, true));
   let stopped = false;
   return {
     port: listeners[0]!.endpoint.port,
@@ -159,7 +137,7 @@ export function listenKafka(config: BrokerConfig, broker: () => Broker, tls: TLS
     },
     async stop(graceMs = 10_000) {
       stopped = true;
-      clearInterval(sweep);
+      stopSweep();
       stopAll(false);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const grace = new Promise<void>((resolve) => {
