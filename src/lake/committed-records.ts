@@ -72,7 +72,7 @@ async function scan(engine: Engine, topic: string, partition: number, from: numb
 export async function readCommitted(engine: Engine, topic: string, partition: number, from: number, maxBytes: number): Promise<CommittedRead> {
   const records: CommittedRecord[] = [];
   const scanned = await scan(engine, topic, partition, from, maxBytes, (batch, _header, stable) => {
-    for (const r of decodeBatch(batch, { verifyCrc: false }).records) if (r.offset >= from && r.offset < stable) records.push({ offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
+    for (const r of decodeBatch(batch, { verifyCrc: false }).records) if (r.offset >= from && r.offset < stable) records.push(r);
   });
   if (scanned.kind !== "scanned") return scanned;
   return { kind: "records", records, nextOffset: scanned.nextOffset, bytes: scanned.bytes, logStartOffset: scanned.logStartOffset, highWatermark: scanned.highWatermark };

@@ -62,6 +62,8 @@ export interface ExportContext {
   readonly waiting: Map<string, Waiting>;
   /** Records already logged as not fitting, by `location/partition@offset` (logged once each). */
   readonly reported: Set<string>;
+  /** A sink topic's oldest waiting produce: its records were seen then, before any check counted them. */
+  readonly waitingSince?: (topic: string, partition: number) => number | undefined;
 }
 
 /** Rows committed by this pass, the table's bookmarks after it, and why it stopped short. */
@@ -157,7 +159,8 @@ async function tally(ctx: ExportContext, target: ExportTarget, partition: number
   let from = bookmark;
   const waiting = ctx.waiting.get(key);
   for (;;) {
-    const start = waiting?.from === from ? waiting : { since: ctx.now(), from, nextOffset: from, records: 0, bytes: 0 };
+    const since = Math.min(ctx.now(), ctx.waitingSince?.(target.topic, partition) ?? Infinity);
+    const start = waiting?.from === from ? waiting : { since, from, nextOffset: from, records: 0, bytes: 0 };
     const counted = await tallyCommitted(ctx.engine, target.topic, partition, start.nextOffset, Math.max(1, ctx.maxExportBytes - start.bytes));
     if (counted.kind === "failed") return null;
     if (counted.kind === "deleted") {

@@ -60,12 +60,87 @@ export class LakeExporter {
   private readonly released = new Map<string, number>();
   private readonly exporting: ExportContext;
   private code: Promise<ExportCode> | undefined;
+  /** The pass running or queued last: passes run one at a time. */
+  private last: Promise<unknown> = Promise.resolve();
+  /** A pass `waited` asked for has not ended yet. */
+  private soon = false;
+  /** Sink topics a produce waits on that no pass has seen yet. */
+  private readonly learning = new Set<string>();
+  /** Per sink topic, the pass due flush.ms after a produce began to wait. */
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly ctx: LakeExportContext) {
-    this.exporting = { engine: ctx.engine, log: ctx.log, maxExportBytes: ctx.config.lakeMaxExportBytes, now: Date.now, waiting: new Map(), reported: new Set() };
+    const sink = ctx.sink;
+    this.exporting = {
+      engine: ctx.engine,
+      log: ctx.log,
+      maxExportBytes: ctx.config.lakeMaxExportBytes,
+      now: Date.now,
+      waiting: new Map(),
+      reported: new Set(),
+      ...(sink === undefined ? {} : { waitingSince: (topic: string, partition: number) => sink.waitingSince(topic, partition) }),
+    };
   }
 
-  async pass(): Promise<Map<string, number>> {
+  /** One pass, after any pass already running. */
+  pass(): Promise<Map<string, number>> {
+    const next = this.last.then(() => this.passNow());
+    this.last = next.catch(() => {});
+    return next;
+  }
+
+  /**
+   * A sink topic's producers wait for its tables: a pass runs as soon as the current one ends once a
+   * partition holds flush.rows past them, and flush.ms after a produce first waits, not at the
+   * checks after.
+   */
+  waited(topic: string, offsetsPastTables: number): void {
+    const current = this.current.get(topic);
+    if (current === undefined) {
+      // a topic no pass has seen yet: a pass learns its configs (and exports what is due)
+      if (this.learning.has(topic)) return;
+      this.learning.add(topic);
+      this.pass().then(
+        () => {
+          this.learning.delete(topic);
+          if (this.current.has(topic)) this.waited(topic, offsetsPastTables);
+        },
+        (e: unknown) => {
+          this.learning.delete(topic);
+          this.ctx.log.warn("lake export failed", { error: String(e) });
+        },
+      );
+      return;
+    }
+    const policy = flushPolicy(this.ctx.config, current.topic);
+    if (offsetsPastTables >= policy.rows) this.passSoon();
+    else if (!this.timers.has(topic)) {
+      const timer = setTimeout(() => {
+        this.timers.delete(topic);
+        this.passSoon();
+      }, policy.ms);
+      timer.unref();
+      this.timers.set(topic, timer);
+    }
+  }
+
+  /** Stops the timers `waited` set. */
+  stop(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private passSoon(): void {
+    if (this.soon) return;
+    this.soon = true;
+    this.pass()
+      .catch((e: unknown) => this.ctx.log.warn("lake export failed", { error: String(e) }))
+      .finally(() => {
+        this.soon = false;
+      });
+  }
+
+  private async passNow(): Promise<Map<string, number>> {
     const exported = new Map<string, number>();
     for (const topic of await this.ctx.engine.listTopics()) {
       const formats = lakeFormats(this.ctx.config, topic);
@@ -145,7 +220,14 @@ export class LakeExporter {
 /** Starts the periodic export; returns its stop. */
 export function startLakeExport(ctx: LakeExportContext): () => void {
   const exporter = new LakeExporter(ctx);
-  return every(ctx.config.lakeCheckIntervalMs, "lake export", ctx.log, async () => {
+  const sink = ctx.sink;
+  if (sink !== undefined) sink.onWait = (topic, offsetsPastTables) => exporter.waited(topic, offsetsPastTables);
+  const stop = every(ctx.config.lakeCheckIntervalMs, "lake export", ctx.log, async () => {
     await exporter.pass();
   });
+  return () => {
+    stop();
+    exporter.stop();
+    if (sink !== undefined) sink.onWait = undefined;
+  };
 }

@@ -17,6 +17,9 @@ export interface KafkaRecord {
 
 export type RowResult = { kind: "row"; row: Row } | { kind: "error"; message: string };
 
+/** The headers column of every record without headers: shared, so frozen. */
+const NO_HEADERS: readonly LakeValue[] = Object.freeze([]);
+
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** The part's value, or why the bytes do not decode. */
@@ -40,7 +43,7 @@ export function toRow(record: KafkaRecord, mapped: MappedTopic): RowResult {
     offset: record.offset,
     timestamp: record.timestamp * 1000n,
     key: key.value,
-    headers: record.headers.map((h) => ({ key: h.key, value: h.value })),
+    headers: record.headers.length === 0 ? NO_HEADERS : record.headers.map((h) => ({ key: h.key, value: h.value })),
   };
   if (!mapped.spread) return { kind: "row", row: { [KAFKA_COLUMN]: kafka, [VALUE_COLUMN]: value.value } };
   const fields = value.value as Row | null;

@@ -6,6 +6,7 @@
 
 import type { Type } from "avsc";
 import { bigLong } from "./avro-long.ts";
+import { avroSkimmer } from "./avro-skim.ts";
 import type { PartSchema } from "./types.ts";
 
 type Avsc = typeof import("avsc");
@@ -22,10 +23,14 @@ function optional(avro: Avsc, type: Type): boolean {
 
 function part(avro: Avsc, type: Type, logical: Logical): PartSchema {
   const what = type.name ?? type.typeName;
+  const decodes = avroSkimmer(type);
   return {
     required: !optional(avro, type),
     definition: { format: "avro", type, logical },
     check(bytes) {
+      const skimmed = decodes(bytes);
+      if (skimmed === "decodes") return null;
+      if (skimmed !== "unsure") return `invalid Avro binary for ${what}: ${skimmed.refused}`;
       try {
         type.fromBuffer(asBuffer(bytes));
         return null;

@@ -20,7 +20,7 @@ export interface KafkaRecord {
   timestamp: number;
   key: Uint8Array | null;
   value: Uint8Array | null;
-  headers: RecordHeader[];
+  headers: readonly RecordHeader[];
 }
 
 /** A record to encode; timestamp defaults to now, offsetDelta to its index in the batch. */
@@ -37,7 +37,8 @@ export const MIN_RECORD_SIZE = 7;
 
 const utf8Decoder = new TextDecoder("utf-8", { fatal: false });
 const utf8Encoder = new TextEncoder();
-const NO_HEADERS: RecordHeader[] = [];
+/** Shared by every record without headers (most of them), so it must never change. */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 function nullableBytes(r: Reader): Uint8Array | null {
   const at = r.pos;
@@ -47,10 +48,10 @@ function nullableBytes(r: Reader): Uint8Array | null {
   return r.slice(n);
 }
 
-function readHeaders(r: Reader, end: number): RecordHeader[] {
+function readHeaders(r: Reader, end: number): readonly RecordHeader[] {
   const at = r.pos;
   const count = r.varint();
-  if (count === 0) return [];
+  if (count === 0) return NO_HEADERS;
   if (count < 0) r.fail("negative-length", `header count ${count}`, at);
   // every header takes at least two bytes (its two lengths)
   if (count * 2 > end - r.pos) r.fail("length-exceeds-frame", `header count ${count} with ${end - r.pos} bytes left in the record`, at);
