@@ -15,6 +15,7 @@ import { ProduceApi } from "../protocol/generated/produce.ts";
 import { API_VERSIONS_KEY } from "../protocol/header.ts";
 import { coalesce } from "../protocol/coalesce.ts";
 import { FrameAssembler } from "../protocol/frames.ts";
+import { Liveness } from "../server/liveness.ts";
 import { SocketOutbox } from "../server/outbox.ts";
 import type { Advertise } from "./advertise.ts";
 import { answerApiVersions } from "./answer-api-versions.ts";
@@ -56,6 +57,7 @@ export class ClientConnection {
   private readonly frames: FrameAssembler;
   private readonly slots: Slot[] = [];
   private readonly outbox: SocketOutbox;
+  private readonly liveness = new Liveness();
   /** Bytes of answers waiting behind an earlier request that is not answered yet. */
   private heldBytes = 0;
   private paused = false;
@@ -90,7 +92,14 @@ export class ClientConnection {
       this.onFrame(frame);
     }
     if (error !== null) return this.cut(error);
+    this.liveness.received(this.frames.buffered, frames.length);
     this.applyBackpressure();
+  }
+
+  /** Why this connection should be cut at `now` (performance.now()), or null (see Liveness). */
+  overdue(now: number): string | null {
+    if (this.closing) return null;
+    return this.liveness.overdue(now, this.context.config, { inFlight: this.slots.length, paused: this.paused, buffered: this.frames.buffered });
   }
 
   private onFrame(frame: Uint8Array): void {
@@ -189,13 +198,13 @@ export class ClientConnection {
         break;
       }
     }
-    for (const bytes of coalesce(ready)) this.outbox.write(bytes);
+    for (const bytes of coalesce(ready)) this.liveness.sent(this.outbox.write(bytes));
     if (close !== null) return this.cut(close);
     this.applyBackpressure();
   }
 
   onDrain(): void {
-    this.outbox.drain();
+    this.liveness.sent(this.outbox.drain());
     this.applyBackpressure();
   }
 
@@ -207,7 +216,10 @@ export class ClientConnection {
     if (overloaded !== this.paused) {
       this.paused = overloaded;
       if (overloaded) this.socket.pause();
-      else this.socket.resume();
+      else {
+        this.liveness.resumed();
+        this.socket.resume();
+      }
     }
   }
 

@@ -29,6 +29,13 @@ export interface ProxyConfig {
   queuedMaxRequests: number;
   /** Response bytes a client connection may hold unsent before its socket is not read. */
   queuedMaxResponseBytes: number;
+  /** Kafka's connections.max.idle.ms: a client connection without traffic or requests this long is closed. */
+  connectionsMaxIdleMs: number;
+  /** A request frame started and not complete this long closes its connection. */
+  requestFrameTimeoutMs: number;
+  /** Kafka's max.connections and max.connections.per.ip, over the proxy's ports. */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
   /** Where topic schemas live (as the broker's); null: Produce requests pass unread. */
   schemaRegistry: URL | null;
   schemaRegistryCheckIntervalMs: number;
@@ -52,6 +59,10 @@ export const PROXY_OPTIONS = [
   { flag: "socket-request-max-bytes", env: "SOCKET_REQUEST_MAX_BYTES", default: "104857600", about: "largest request accepted" },
   { flag: "queued-max-requests", env: "QUEUED_MAX_REQUESTS", default: "128", about: "requests in flight per connection before its socket is not read" },
   { flag: "queued-max-response-bytes", env: "QUEUED_MAX_RESPONSE_BYTES", default: "16777216", about: "unsent response bytes per connection before its socket is not read" },
+  { flag: "connections-max-idle-ms", env: "CONNECTIONS_MAX_IDLE_MS", default: "600000", about: "close a client connection idle this long" },
+  { flag: "request-frame-timeout-ms", env: "REQUEST_FRAME_TIMEOUT_MS", default: "30000", about: "time a request frame may take to arrive once started" },
+  { flag: "max-connections", env: "MAX_CONNECTIONS", default: "2147483647", about: "most client connections at once" },
+  { flag: "max-connections-per-ip", env: "MAX_CONNECTIONS_PER_IP", default: "2147483647", about: "most client connections from one address" },
   { flag: "schema-registry", env: "SCHEMA_REGISTRY", default: "", about: "file://dir or s3://bucket/prefix holding topic schemas; produced records that do not fit are refused here (unset: no checks)" },
   { flag: "schema-registry-check-interval-ms", env: "SCHEMA_REGISTRY_CHECK_INTERVAL_MS", default: "5000", about: "how often a topic's schema file is checked for changes" },
   { flag: "produce-linger-ms", env: "PRODUCE_LINGER_MS", default: "0", about: "coalesce clients' Produce requests to a broker that arrive within this long into fewer upstream requests (0: off)" },
@@ -121,6 +132,10 @@ export function proxyConfig(args: readonly string[], env: Record<string, string 
     socketRequestMaxBytes: int("socket-request-max-bytes", 1024),
     queuedMaxRequests: int("queued-max-requests", 1, 100_000),
     queuedMaxResponseBytes: int("queued-max-response-bytes", 1024),
+    connectionsMaxIdleMs: int("connections-max-idle-ms", 1),
+    requestFrameTimeoutMs: int("request-frame-timeout-ms", 1),
+    maxConnections: int("max-connections", 0),
+    maxConnectionsPerIp: int("max-connections-per-ip", 0),
     schemaRegistry: parseSchemaRegistry(setting("schema-registry").value, setting("schema-registry").what),
     schemaRegistryCheckIntervalMs: int("schema-registry-check-interval-ms", 0),
     produceLingerMs: int("produce-linger-ms", 0, 60_000),

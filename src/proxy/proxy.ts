@@ -8,6 +8,8 @@ import { ClientError } from "../client/errors.ts";
 import type { Endpoint } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { bindError } from "../server/bind-error.ts";
+import { ConnectionLimits } from "../server/connection-limits.ts";
+import { sweepOverdue } from "../server/liveness.ts";
 import type { Advertise } from "./advertise.ts";
 import { ClientConnection, type ProxyContext, type Route } from "./client-connection.ts";
 import type { ProxyConfig } from "./config.ts";
@@ -41,6 +43,8 @@ export function startProxy(config: ProxyConfig, log: Logger, produceValidator: P
   const pool = new UpstreamPool(config, log, instruments);
   const upstreamNodes = new Map<number, Address>();
   const connections = new Set<ClientConnection>();
+  const limits = new ConnectionLimits(config);
+  const stopSweep = sweepOverdue(connections, config, (c, reason) => c.cut(reason));
   const servers: TCPSocketListener<ClientConnection>[] = [];
   const { produceLingerMs, produceBatchMaxBytes, requestTimeoutMs } = config;
   const produceBatches = produceLingerMs === 0 ? null : new ProduceBatches({ lingerMs: produceLingerMs, maxBytes: produceBatchMaxBytes, requestTimeoutMs }, (address) => pool.dedicated(address));
@@ -52,6 +56,8 @@ export function startProxy(config: ProxyConfig, log: Logger, produceValidator: P
         open(socket) {
           socket.setNoDelay(true);
           socket.data = new ClientConnection(socket, route, context, socket.remoteAddress);
+          const refused = limits.admit(socket.data.peer);
+          if (refused !== null) return socket.data.cut(refused);
           connections.add(socket.data);
           instruments?.metrics.clientOpened();
         },
@@ -59,7 +65,8 @@ export function startProxy(config: ProxyConfig, log: Logger, produceValidator: P
         drain: (socket) => socket.data.onDrain(),
         close(socket) {
           socket.data.onClose();
-          connections.delete(socket.data);
+          if (!connections.delete(socket.data)) return;
+          limits.closed(socket.data.peer);
           instruments?.metrics.clientClosed();
         },
         error: (socket, error) => log.debug("client socket error", { peer: socket.remoteAddress, error: error.message }),
@@ -118,6 +125,7 @@ export function startProxy(config: ProxyConfig, log: Logger, produceValidator: P
     port: boundPort,
     advertised,
     stop() {
+      stopSweep();
       instruments?.readiness.stop();
       for (const s of servers) s.stop(true);
       for (const c of connections) c.cut("the proxy is stopping");
