@@ -94,14 +94,18 @@ export async function exportTable(ctx: ExportContext, target: ExportTarget): Pro
     }
     problems.length = 0;
     const files: NewFile[] = [];
-    const seen = { highWatermarks, problems };
+    const seen = { highWatermarks, problems, carried: new Map<number, number>() };
     for (let partition = 0; partition < target.partitions; partition++) files.push(...(await dueFiles(ctx, target, state, schema.value, partition, seen)));
     if (files.length === 0) return nothing(state);
     if ((await target.table.append(state, schema.value, files)) === "committed") {
       const offsets = new Map(state.offsets);
-      for (const f of files) {
-        offsets.set(f.partition, Math.max(offsets.get(f.partition) ?? -1, f.lastOffset));
-        ctx.waiting.delete(`${target.table.location}/${f.partition}`);
+      for (const f of files) offsets.set(f.partition, Math.max(offsets.get(f.partition) ?? -1, f.lastOffset));
+      for (const partition of new Set(files.map((f) => f.partition))) {
+        const key = `${target.table.location}/${partition}`;
+        const since = seen.carried.get(partition);
+        const from = offsets.get(partition)! + 1;
+        if (since === undefined) ctx.waiting.delete(key);
+        else ctx.waiting.set(key, { since, from, nextOffset: from, records: 0, bytes: 0 });
       }
       return { rows: files.reduce((n, f) => n + f.file.recordCount, 0), files: files.length, offsets, highWatermarks, error: problems[0] ?? null };
     }
@@ -113,7 +117,7 @@ export async function exportTable(ctx: ExportContext, target: ExportTarget): Pro
 }
 
 /** The partition's waiting records as files, when a flush setting says they are due; else none. */
-async function dueFiles(ctx: ExportContext, target: ExportTarget, state: TableState, schema: LakeSchema, partition: number, seen: { highWatermarks: Map<number, number>; problems: string[] }): Promise<NewFile[]> {
+async function dueFiles(ctx: ExportContext, target: ExportTarget, state: TableState, schema: LakeSchema, partition: number, seen: { highWatermarks: Map<number, number>; problems: string[]; carried: Map<number, number> }): Promise<NewFile[]> {
   const { topic, policy } = target;
   const key = `${target.table.location}/${partition}`;
   const from = (state.offsets.get(partition) ?? -1) + 1;
@@ -125,8 +129,16 @@ async function dueFiles(ctx: ExportContext, target: ExportTarget, state: TableSt
   if (!full && waiting.records < policy.rows && waiting.bytes < policy.bytes && ctx.now() - waiting.since < policy.ms) return [];
   const read = await readCommitted(ctx.engine, topic, partition, waiting.from, ctx.maxExportBytes);
   if (read.kind !== "records") return [];
+  let records = read.records;
+  // due by rows alone: whole multiples of flush.rows are written; the rest keeps waiting, its age kept
+  const byRowsAlone = !full && waiting.bytes < policy.bytes && ctx.now() - waiting.since < policy.ms;
+  const whole = records.length - (records.length % policy.rows);
+  if (byRowsAlone && whole > 0 && whole < records.length) {
+    records = records.slice(0, whole);
+    seen.carried.set(partition, waiting.since);
+  }
   const rows: { row: Row; record: CommittedRecord }[] = [];
-  for (const record of read.records) {
+  for (const record of records) {
     // a long export lets the broker answer its clients in between
     if (rows.length % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await new Promise((resolve) => setImmediate(resolve));
     const row = target.source.row(partition, record);

@@ -114,7 +114,8 @@ export class LakeExporter {
     }
     const policy = flushPolicy(this.ctx.config, current.topic);
     if (offsetsPastTables >= policy.rows) this.passSoon();
-    else if (!this.timers.has(topic)) {
+    // also when rows are due: a file takes whole multiples of flush.rows, and the rest waits for this
+    if (!this.timers.has(topic)) {
       const timer = setTimeout(() => {
         this.timers.delete(topic);
         this.passSoon();

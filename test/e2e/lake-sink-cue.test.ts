@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
 import { startBroker, type TestBroker } from "../support/broker.ts";
-import { parquetRows } from "./lake-support.ts";
+import { duckdbTable, parquetFiles, parquetRows } from "./lake-support.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lake-sink-cue-"));
 const lake = join(dir, "lake");
@@ -26,6 +26,7 @@ beforeAll(async () => {
     topics: [
       { topic: "by-rows", numPartitions: 1, configEntries: sink({ "tansu.lake.flush.rows": "10", "tansu.lake.flush.ms": "3600000" }) },
       { topic: "by-time", numPartitions: 1, configEntries: sink({ "tansu.lake.flush.ms": "200" }) },
+      { topic: "rest", numPartitions: 1, configEntries: sink({ "tansu.lake.flush.rows": "10", "tansu.lake.flush.ms": "1000" }) },
     ],
   });
   await admin.disconnect();
@@ -54,4 +55,11 @@ test("flush.rows records waiting answer the produce without a check", async () =
 test("flush.ms after a produce began to wait answers it without a check", async () => {
   await produce("by-time", 3);
   expect((await parquetRows(lake, "by-time", "value")).length).toBe(3);
+});
+
+test("rows due by flush.rows go in whole multiples of it; the rest waits for flush.ms", async () => {
+  await produce("rest", 25);
+  const sizes = await Promise.all(parquetFiles(lake, "rest").map(async (path) => (await duckdbTable([path])).rows.length));
+  expect(sizes.sort((a, b) => a - b)).toEqual([5, 20]);
+  expect((await parquetRows(lake, "rest", "value")).map((r) => r.offset)).toEqual(Array.from({ length: 25 }, (_, i) => i));
 });
