@@ -39,6 +39,7 @@ export class FrameAssembler {
   }
 
   push(chunk: Uint8Array): FramesResult {
+    if (this.inPlace && this.len === 0) return this.fromChunk(chunk);
     const needed = this.len + chunk.length;
     if (needed > this.buf.length) this.grow(needed, chunk);
     this.buf.set(chunk, this.len);
@@ -90,6 +91,32 @@ export class FrameAssembler {
   recycle(frame: Uint8Array): void {
     const buffer = frame.buffer;
     if (frame.byteLength >= HAND_OVER_BYTES && buffer instanceof ArrayBuffer && !this.shared.has(buffer) && (this.spare === null || buffer.byteLength > this.spare.length)) this.spare = new Uint8Array(buffer);
+  }
+
+  /**
+   * Frames straight out of a chunk that starts at a frame boundary, as views of it: Bun hands each
+   * read over in an ArrayBuffer of its own and never writes it again. Only an incomplete rest is copied.
+   */
+  private fromChunk(chunk: Uint8Array): FramesResult {
+    const frames: Uint8Array[] = [];
+    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let off = 0;
+    while (chunk.length - off >= 4) {
+      const size = view.getInt32(off);
+      if (size < this.minFrameBytes || size > this.maxFrameBytes) {
+        return { frames, error: `${this.what} size ${size} is outside ${this.minFrameBytes}..${this.maxFrameBytes}` };
+      }
+      if (off + 4 + size > chunk.length) break;
+      frames.push(chunk.subarray(off + 4, off + 4 + size));
+      off += 4 + size;
+    }
+    if (off < chunk.length) {
+      const rest = chunk.subarray(off);
+      if (rest.length > this.buf.length) this.grow(rest.length, rest);
+      this.buf.set(rest);
+      this.len = rest.length;
+    }
+    return { frames, error: null };
   }
 
   private sizeAt(off: number): number {

@@ -2,8 +2,8 @@
 // their own, whatever the chunking; buffers grow with what was received, not with what a size
 // prefix claims.
 
-import { expect, test } from "bun:test";
-import { FrameAssembler } from "../../src/protocol/frames.ts";
+import { describe, expect, test } from "bun:test";
+import { FrameAssembler, sizePrefixed } from "../../src/protocol/frames.ts";
 
 function framed(sizes: number[], seed = 1): { bytes: Uint8Array; frames: Uint8Array[] } {
   let x = seed;
@@ -122,4 +122,42 @@ test("large frames arriving together stay in their buffer, each whole; a buffer 
   const [next] = a.push(framed([250_000], 7).bytes).frames;
   expect(next!.buffer).not.toBe(first[0]!.buffer);
   for (const [i, f] of first.entries()) expect(Buffer.compare(f, expected[i]!)).toBe(0);
+});
+
+describe("an assembler that hands every frame over in place", () => {
+  const sized = (...frames: number[][]) => Uint8Array.from(frames.flatMap((f) => [0, 0, 0, f.length, ...f]));
+
+  test("frames of a chunk are views of it with their size just before; a rest is kept and completed", () => {
+    const assembler = new FrameAssembler(1 << 20, 1, "request", true);
+    const chunk = sized([1, 2, 3], [4, 5], [6, 7, 8, 9]).subarray(0, 7 + 6 + 5);
+    const first = assembler.push(chunk);
+    expect(first.frames.map((f) => [...f])).toEqual([[1, 2, 3], [4, 5]]);
+    for (const f of first.frames) expect(f.buffer).toBe(chunk.buffer);
+    expect([...sizePrefixed(first.frames[1]!)]).toEqual([0, 0, 0, 2, 4, 5]);
+    expect(sizePrefixed(first.frames[1]!).buffer).toBe(chunk.buffer);
+    const second = assembler.push(Uint8Array.of(7, 8, 9, ...sized([10])));
+    expect(second.frames.map((f) => [...f])).toEqual([[6, 7, 8, 9], [10]]);
+    expect([...sizePrefixed(second.frames[0]!)]).toEqual([0, 0, 0, 4, 6, 7, 8, 9]);
+    expect(assembler.push(Uint8Array.of(0xff, 0xff, 0xff, 0xff)).error).toBe("request size -1 is outside 1..1048576");
+  });
+
+  test("Bun hands each read over in a buffer of its own, never written again", async () => {
+    const reads: Uint8Array[] = [];
+    const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data: (_s, chunk) => void reads.push(chunk) } });
+    const client = await Bun.connect({ hostname: "127.0.0.1", port: server.port, socket: { data() {} } });
+    try {
+      for (let i = 0; i < 50; i++) {
+        client.write(new Uint8Array(3000).fill(i));
+        await Bun.sleep(2);
+      }
+      for (let i = 0; i < 100 && reads.reduce((n, r) => n + r.length, 0) < 150_000; i++) await Bun.sleep(10);
+      expect(new Set(reads.map((r) => r.buffer)).size).toBe(reads.length);
+      const all = Buffer.concat(reads);
+      expect(all.length).toBe(150_000);
+      expect(all.every((b, i) => b === Math.floor(i / 3000))).toBe(true);
+    } finally {
+      client.end();
+      server.stop(true);
+    }
+  });
 });
