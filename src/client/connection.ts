@@ -33,13 +33,19 @@ interface Waiting {
   /** The response frame, without its size prefix. */
   onResponse: (frame: Uint8Array) => void;
   reject: (e: ClientError) => void;
-  timer: ReturnType<typeof setTimeout>;
+  /** performance.now() past which the request times out. */
+  deadline: number;
+  what: string;
+  timeoutMs: number;
 }
 
 export class BrokerConnection {
   readonly name: string;
   private socket: Socket<undefined> | null = null;
   private readonly waiting = new Map<number, Waiting>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When `timer` fires (Infinity: not armed). */
+  private timerAt = Infinity;
   /** Requests that timed out: their late responses are dropped. */
   private readonly abandoned = new Set<number>();
   private readonly outbox: Unsent[] = [];
@@ -143,12 +149,36 @@ export class BrokerConnection {
   }
 
   private expectResponse(correlationId: number, what: string, timeoutMs: number, onResponse: (frame: Uint8Array) => void, reject: (e: ClientError) => void): void {
-    const timer = setTimeout(() => {
+    const deadline = performance.now() + timeoutMs;
+    this.waiting.set(correlationId, { onResponse, reject, deadline, what, timeoutMs });
+    if (deadline < this.timerAt) this.armTimer(deadline);
+  }
+
+  /** One timer per connection, for the earliest deadline: a request answered in time costs no timer of its own. */
+  private armTimer(at: number): void {
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, at - performance.now()));
+    // it may outlive the requests it was armed for; the open socket keeps the process up while any wait
+    this.timer.unref();
+  }
+
+  /** Fails every request past its deadline, then waits for the next deadline. */
+  private expire(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [correlationId, w] of this.waiting) {
+      if (w.deadline > now) {
+        next = Math.min(next, w.deadline);
+        continue;
+      }
       this.waiting.delete(correlationId);
       this.abandoned.add(correlationId);
-      reject(new ClientError("timeout", `${what} to ${this.name}: no response within ${timeoutMs} ms`));
-    }, timeoutMs);
-    this.waiting.set(correlationId, { onResponse, reject, timer });
+      w.reject(new ClientError("timeout", `${w.what} to ${this.name}: no response within ${w.timeoutMs} ms`));
+    }
+    if (next !== Infinity) this.armTimer(next);
   }
 
   /** A request frame's correlation id follows its size, API key and version. */
@@ -178,10 +208,8 @@ export class BrokerConnection {
   private fail(e: ClientError): void {
     if (this.failure !== null) return;
     this.failure = e;
-    for (const w of this.waiting.values()) {
-      clearTimeout(w.timer);
-      w.reject(e);
-    }
+    clearTimeout(this.timer);
+    for (const w of this.waiting.values()) w.reject(e);
     this.waiting.clear();
     for (const u of this.outbox) u.done?.(e);
     this.outbox.length = 0;
@@ -261,7 +289,6 @@ export class BrokerConnection {
       return;
     }
     this.waiting.delete(correlationId);
-    clearTimeout(w.timer);
     w.onResponse(frame);
   }
 }
