@@ -17,7 +17,7 @@ export function rgwLogFile(endpoint: string): string {
     }
     const conf = args[args.indexOf("-c") + 1];
     if (!args[0]?.endsWith("radosgw") || conf === undefined || !existsSync(conf)) continue;
-    if (!readFileSync(conf, "utf8").includes(`endpoint=127.0.0.1:${port}\n`)) continue;
+    if (!new RegExp(`endpoint=127\\.0\\.0\\.1:${port}\\s`).test(readFileSync(conf, "utf8"))) continue;
     // scripts/ceph-rgw-up.sh sets `log file = <its directory>/log/$name.log`
     return join(dirname(conf), "log", "client.rgw.log");
   }
