@@ -52,11 +52,21 @@ function part(avro: Avsc, type: Type, logical: Logical): PartSchema {
 type Logical = WeakMap<Type, Readonly<Record<string, unknown>>>;
 type ForSchema = Parameters<Avsc["Type"]["forSchema"]>;
 
-/** Builds a schema that carries a logicalType as avsc would (ignoring it) and remembers the annotation on the type built. */
+/**
+ * Builds a schema that carries a logicalType as avsc would (ignoring it) and remembers the annotation
+ * on the type built. A long written as an object ({"type": "long", …}) gets the bigint long too:
+ * avsc builds its own long for that form, bypassing the registry.
+ */
 function logicalHook(avro: Avsc, logical: Logical) {
   return (schema: unknown, opts: ForSchema[1]): Type | undefined => {
     if (typeof schema !== "object" || schema === null || Array.isArray(schema) || avro.Type.isType(schema)) return undefined;
     const { logicalType, ...plain } = schema as Record<string, unknown>;
+    if (plain.type === "long") {
+      // one instance per occurrence: `logical` is keyed by the type
+      const type = bigLong(avro);
+      if (typeof logicalType === "string") logical.set(type, schema as Record<string, unknown>);
+      return type;
+    }
     if (typeof logicalType !== "string") return undefined;
     const type = avro.Type.forSchema(plain as ForSchema[0], opts);
     logical.set(type, schema as Record<string, unknown>);

@@ -42,6 +42,19 @@ describe("Avro schemas", () => {
     expect(() => v.encode(1.5)).toThrow("not an Avro long: 1.5");
   });
 
+  test("a long written as an object, with or without a logical type, takes every 64-bit value too", async () => {
+    const record = { type: "record", name: "Stamped", fields: [{ name: "plain", type: { type: "long" } }, { name: "at", type: { type: "long", logicalType: "timestamp-nanos" } }, { name: "ms", type: { type: "long", logicalType: "timestamp-millis" } }] };
+    const v = part((await schema([{ name: "value", type: record }])).value);
+    const big = v.encode({ plain: "9223372036854775807", at: "1733400000123456789", ms: 1733400000123 });
+    expect(v.check(big)).toBeNull();
+    expect(v.decode(big)).toEqual({ plain: "9223372036854775807", at: "1733400000123456789", ms: 1733400000123 });
+    const definition = part((await schema([{ name: "value", type: record }])).value).definition;
+    if (definition.format !== "avro") throw new Error("expected Avro");
+    const fields = (definition.type as unknown as { fields: { name: string; type: object }[] }).fields;
+    // each logical long keeps its own annotation
+    expect(fields.map((f) => definition.logical.get(f.type as never)?.logicalType ?? null)).toEqual([null, "timestamp-nanos", "timestamp-millis"]);
+  });
+
   test("a part typed null or a union with null may be missing; others are required; unmentioned parts are not checked", async () => {
     const s = await schema([{ name: "key", type: ["null", "string"] }, { name: "value", type: "int" }]);
     expect(part(s.key).required).toBe(false);
