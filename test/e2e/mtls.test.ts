@@ -62,7 +62,8 @@ test("a client whose certificate another CA signed is refused", async () => {
   const mallory = stranger.issue("mallory", "/CN=mallory");
   const before = failures(broker.logs());
   expect((await handshake(port, { ca: ca.certPem, cert: mallory.certPem, key: mallory.keyPem })).ok).toBe(false);
-  expect(failures(await logged(broker.logs, (l) => failures(l) > before))).toBe(before + 1);
+  // (kafkajs's retries from the test before may still be refused and logged meanwhile)
+  expect(failures(await logged(broker.logs, (l) => failures(l) > before))).toBeGreaterThan(before);
   expect(broker.logs()).toMatch(/DEBUG TLS handshake failed .* error="unable to verify the first certificate"/);
   expect((await handshake(port, { ca: ca.certPem, cert: alice.certPem, key: alice.keyPem })).ok).toBe(true);
   expect(broker.logs()).not.toContain("CN=mallory");
