@@ -2,8 +2,7 @@
 // bootstrap server and a client that is closed whatever happens.
 
 import { type Address, type ClientOptions, KafkaClient, parseBootstrap } from "../client/index.ts";
-import { readFileSync } from "node:fs";
-import type { SaslMechanism } from "../client/sasl.ts";
+import { readCaFile, saslMechanism } from "../client/security-settings.ts";
 import { ConfigError, parseFlags, parseInteger, settings } from "../config.ts";
 
 export interface Flag {
@@ -54,30 +53,18 @@ export function commandArgs(args: readonly string[], flags: readonly Flag[], boo
   return { ...parsed, bootstrap, client: clientSecurity(setting) };
 }
 
-const MECHANISMS: readonly SaslMechanism[] = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
-
 function clientSecurity(setting: (flag: string) => { value: string; what: string }): ClientOptions {
   const protocol = setting("security-protocol");
   const name = protocol.value.toUpperCase();
   if (!["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"].includes(name)) throw new ConfigError(`${protocol.what}: expected PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got ${JSON.stringify(protocol.value)}`);
-  const caFile = setting("ssl-ca-location").value;
-  const tls = name.endsWith("SSL") ? { ca: caFile === "" ? undefined : readCa(caFile, setting("ssl-ca-location").what) } : null;
+  const ca = setting("ssl-ca-location");
+  const tls = name.endsWith("SSL") ? { ca: ca.value === "" ? undefined : readCaFile(ca) } : null;
   if (!name.startsWith("SASL")) return { tls, sasl: null };
-  const mechanism = setting("sasl-mechanism");
-  const chosen = MECHANISMS.find((m) => m === mechanism.value.toUpperCase());
-  if (chosen === undefined) throw new ConfigError(`${mechanism.what}: expected ${MECHANISMS.join(", ")}, got ${JSON.stringify(mechanism.value)}`);
+  const chosen = saslMechanism(setting("sasl-mechanism"));
   const username = setting("sasl-username");
   const password = setting("sasl-password");
   if (username.value === "" || password.value === "") throw new ConfigError(`${protocol.what} ${name} needs --sasl-username and --sasl-password (or SASL_USERNAME and SASL_PASSWORD)`);
   return { tls, sasl: { mechanism: chosen, username: username.value, password: password.value } };
-}
-
-function readCa(path: string, what: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new ConfigError(`${what}: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }
 
 /** Removes every `--name VALUE` / `--name=VALUE` (a flag that may repeat) and returns the values. */

@@ -155,7 +155,7 @@ export class ClientConnection {
       const response = answerApiVersions(frame, upstream.versions);
       return this.settle(slot, response, response === null ? "ApiVersions request is malformed" : null);
     }
-    const refused = refusal(frame, prefix, upstream.versions);
+    const refused = refusal(prefix, upstream.versions);
     if (refused !== null) return slot === null ? this.cut(refused) : this.settle(slot, null, refused);
     if (checked !== null && checked.request === null) return slot === null ? undefined : this.settle(slot, checked.respond(null), null);
     const request = checked?.request ?? frame;

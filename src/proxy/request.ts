@@ -9,13 +9,13 @@ import { ProduceApi } from "../protocol/generated/produce.ts";
 import { SyncGroupApi } from "../protocol/generated/sync-group.ts";
 import type { Advertise } from "./advertise.ts";
 import { proxiedApi, type ProxyVersions } from "./api-versions.ts";
-import { headerIsWhole, joinGroupRebalanceTimeoutMs, produceAcks, type RequestPrefix } from "./peek.ts";
+import { joinGroupRebalanceTimeoutMs, produceAcks, type RequestPrefix } from "./peek.ts";
 import { REWRITES } from "./rewrites.ts";
 import type { Upstream } from "./upstream.ts";
 
 /** Produce with acks=0 is the one request Kafka never answers. */
-export function expectsResponse(frame: Uint8Array, { apiKey, apiVersion }: RequestPrefix): boolean {
-  return apiKey !== ProduceApi.apiKey || produceAcks(frame, apiVersion) !== 0;
+export function expectsResponse(frame: Uint8Array, prefix: RequestPrefix): boolean {
+  return prefix.apiKey !== ProduceApi.apiKey || produceAcks(frame, prefix) !== 0;
 }
 
 const WAITING_APIS: ReadonlySet<number> = new Set([FetchApi.apiKey, JoinGroupApi.apiKey, SyncGroupApi.apiKey]);
@@ -29,12 +29,12 @@ const WAITING_APIS: ReadonlySet<number> = new Set([FetchApi.apiKey, JoinGroupApi
 export const waitsInBroker = (apiKey: number) => WAITING_APIS.has(apiKey);
 
 /** Why the proxy will not carry this request (Kafka closes the connection then too), or null. */
-export function refusal(frame: Uint8Array, { apiKey, apiVersion }: RequestPrefix, versions: ProxyVersions): string | null {
+export function refusal({ apiKey, apiVersion, bodyAt }: RequestPrefix, versions: ProxyVersions): string | null {
   const api = proxiedApi(apiKey);
   const range = versions.get(apiKey);
   if (api === undefined || range === undefined) return `API key ${apiKey} is not carried by the proxy`;
   if (apiVersion < range.min || apiVersion > range.max) return `${api.name} v${apiVersion} is outside v${range.min}–${range.max}`;
-  if (!headerIsWhole(frame, api, apiVersion)) return `${api.name} v${apiVersion} request header is malformed`;
+  if (bodyAt === null) return `${api.name} v${apiVersion} request header is malformed`;
   return null;
 }
 
@@ -51,7 +51,7 @@ export function forwardUnanswered(upstream: Upstream, frame: Uint8Array): Promis
  */
 export async function forward(upstream: Upstream, frame: Uint8Array, prefix: RequestPrefix, requestTimeoutMs: number, advertise: Advertise): Promise<Uint8Array> {
   const { apiKey, apiVersion, correlationId } = prefix;
-  const waitsForGroup = apiKey === JoinGroupApi.apiKey ? (joinGroupRebalanceTimeoutMs(frame, apiVersion) ?? 0) : 0;
+  const waitsForGroup = apiKey === JoinGroupApi.apiKey ? (joinGroupRebalanceTimeoutMs(frame, prefix) ?? 0) : 0;
   const what = `${proxiedApi(apiKey)?.name ?? `API ${apiKey}`} v${apiVersion}`;
   const { metrics } = upstream;
   metrics?.countRequest(apiKey);

@@ -3,8 +3,8 @@
 // clients connect to the proxy in plaintext without SASL, and the proxy authenticates every upstream
 // connection it opens with these credentials, so the upstream sees one principal for all clients.
 
-import { readFileSync } from "node:fs";
-import type { SaslCredentials, SaslMechanism } from "../client/sasl.ts";
+import type { SaslCredentials } from "../client/sasl.ts";
+import { readCaFile, saslMechanism } from "../client/security-settings.ts";
 import { ConfigError, type SecurityProtocol, type Setting, usesTls } from "../config.ts";
 
 export interface UpstreamSecurity {
@@ -26,7 +26,6 @@ export const UPSTREAM_SECURITY_OPTIONS = [
 type OptionName = (typeof UPSTREAM_SECURITY_OPTIONS)[number]["flag"];
 
 const PROTOCOLS: readonly SecurityProtocol[] = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
-const MECHANISMS: readonly SaslMechanism[] = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
 
 /** The settings a protocol does not use are refused when given, so that none is silently ignored. */
 export function parseUpstreamSecurity(setting: (name: OptionName) => Setting): UpstreamSecurity {
@@ -36,26 +35,16 @@ export function parseUpstreamSecurity(setting: (name: OptionName) => Setting): U
   const ca = setting("upstream-tls-ca");
   const username = setting("upstream-sasl-username");
   const password = setting("upstream-sasl-password");
-  const tls = usesTls(securityProtocol) ? { ca: ca.value === "" ? undefined : readCa(ca) } : null;
+  const tls = usesTls(securityProtocol) ? { ca: ca.value === "" ? undefined : readCaFile(ca) } : null;
   if (tls === null && ca.value !== "") throw new ConfigError(`${ca.what} is set but ${protocol.what} is ${securityProtocol}: a CA needs SSL or SASL_SSL`);
   if (!securityProtocol.startsWith("SASL")) {
     const given = [username, password].find((s) => s.value !== "");
     if (given !== undefined) throw new ConfigError(`${given.what} is set but ${protocol.what} is ${securityProtocol}: SASL needs SASL_PLAINTEXT or SASL_SSL`);
     return { securityProtocol, tls, sasl: null };
   }
-  const mechanism = setting("upstream-sasl-mechanism");
-  const chosen = MECHANISMS.find((m) => m === mechanism.value.toUpperCase());
-  if (chosen === undefined) throw new ConfigError(`${mechanism.what}: expected ${MECHANISMS.join(", ")}, got ${JSON.stringify(mechanism.value)}`);
+  const chosen = saslMechanism(setting("upstream-sasl-mechanism"));
   for (const name of ["upstream-sasl-username", "upstream-sasl-password"] as const) {
     if (setting(name).value === "") throw new ConfigError(`${protocol.what} ${securityProtocol} needs --${name} (or ${name.toUpperCase().replaceAll("-", "_")})`);
   }
   return { securityProtocol, tls, sasl: { mechanism: chosen, username: username.value, password: password.value } };
-}
-
-function readCa({ value, what }: Setting): string {
-  try {
-    return readFileSync(value, "utf8");
-  } catch (e) {
-    throw new ConfigError(`${what}: cannot read ${value}: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }
