@@ -5,6 +5,7 @@
 import { readAvroFile, writeAvroFile, type AvroSchema } from "./avro-file.ts";
 import type { DataFile } from "../types.ts";
 import { intBound } from "./bounds.ts";
+import { optional, required } from "./manifest-schema.ts";
 import type { PartitionSpec } from "./partition.ts";
 
 export interface FieldSummary {
@@ -33,32 +34,29 @@ export interface ManifestFile {
   readonly key_metadata: Buffer | null;
 }
 
-const field = (name: string, fieldId: number, type: AvroSchema): AvroSchema => ({ name, type, "field-id": fieldId });
-const optional = (name: string, fieldId: number, type: AvroSchema): AvroSchema => ({ name, type: ["null", type], default: null, "field-id": fieldId });
-
 const fieldSummary = {
   type: "record",
   name: "r508",
-  fields: [field("contains_null", 509, "boolean"), optional("contains_nan", 518, "boolean"), optional("lower_bound", 510, "bytes"), optional("upper_bound", 511, "bytes")],
+  fields: [required("contains_null", 509, "boolean"), optional("contains_nan", 518, "boolean"), optional("lower_bound", 510, "bytes"), optional("upper_bound", 511, "bytes")],
 };
 
 export const MANIFEST_FILE_SCHEMA: AvroSchema = {
   type: "record",
   name: "manifest_file",
   fields: [
-    field("manifest_path", 500, "string"),
-    field("manifest_length", 501, "long"),
-    field("partition_spec_id", 502, "int"),
-    field("content", 517, "int"),
-    field("sequence_number", 515, "long"),
-    field("min_sequence_number", 516, "long"),
-    field("added_snapshot_id", 503, "long"),
-    field("added_files_count", 504, "int"),
-    field("existing_files_count", 505, "int"),
-    field("deleted_files_count", 506, "int"),
-    field("added_rows_count", 512, "long"),
-    field("existing_rows_count", 513, "long"),
-    field("deleted_rows_count", 514, "long"),
+    required("manifest_path", 500, "string"),
+    required("manifest_length", 501, "long"),
+    required("partition_spec_id", 502, "int"),
+    required("content", 517, "int"),
+    required("sequence_number", 515, "long"),
+    required("min_sequence_number", 516, "long"),
+    required("added_snapshot_id", 503, "long"),
+    required("added_files_count", 504, "int"),
+    required("existing_files_count", 505, "int"),
+    required("deleted_files_count", 506, "int"),
+    required("added_rows_count", 512, "long"),
+    required("existing_rows_count", 513, "long"),
+    required("deleted_rows_count", 514, "long"),
     optional("partitions", 507, { type: "array", items: fieldSummary, "element-id": 508 }),
     optional("key_metadata", 519, "bytes"),
   ],

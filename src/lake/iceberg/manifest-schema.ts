@@ -4,8 +4,9 @@
 import type { AvroSchema } from "./avro-file.ts";
 import type { PartitionSpec } from "./partition.ts";
 
-const optional = (name: string, fieldId: number, type: AvroSchema): AvroSchema => ({ name, type: ["null", type], default: null, "field-id": fieldId });
-const required = (name: string, fieldId: number, type: AvroSchema): AvroSchema => ({ name, type, "field-id": fieldId });
+/** An Iceberg field in Avro: its field id beside it; optional ones are unions with null. */
+export const optional = (name: string, fieldId: number, type: AvroSchema): AvroSchema => ({ name, type: ["null", type], default: null, "field-id": fieldId });
+export const required = (name: string, fieldId: number, type: AvroSchema): AvroSchema => ({ name, type, "field-id": fieldId });
 
 /** map<int, V> as the spec stores maps with non-string keys: an array of key/value records. */
 function intMap(name: string, fieldId: number, keyId: number, valueId: number, value: string): AvroSchema {
